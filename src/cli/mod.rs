@@ -1,0 +1,77 @@
+//! The command line: one module per subcommand. `main.rs` only parses
+//! arguments and turns the outcome into a process exit code.
+
+pub mod gazetteer;
+pub mod geocode;
+pub mod output;
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Process exit codes, documented in the README ("Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    Ok = 0,
+    /// A bug or an unexpected system failure.
+    Internal = 1,
+    /// Wrong arguments (clap uses 2 too).
+    Usage = 2,
+    /// An input file or gazetteer is missing or unreadable.
+    InputUnreadable = 3,
+    /// Input that is not what it should be: malformed line, missing column, invalid UTF-8.
+    BadInput = 4,
+    /// Output could not be written; nothing partial was left behind.
+    OutputFailed = 5,
+    /// A name had no candidate at all (single-name geocoding).
+    NotFound = 6,
+}
+
+/// An error that knows its exit code and says what went wrong, naming the
+/// file, line or value.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        CliError { exit, message: message.into() }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError::new(Exit::Usage, message)
+    }
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        CliError::new(Exit::BadInput, message)
+    }
+    pub fn output(path: &std::path::Path, e: impl fmt::Display) -> Self {
+        CliError::new(Exit::OutputFailed, format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<crate::gazetteer::OpenError> for CliError {
+    fn from(e: crate::gazetteer::OpenError) -> Self {
+        let exit = match e {
+            crate::gazetteer::OpenError::Io { .. } => Exit::InputUnreadable,
+            crate::gazetteer::OpenError::Format { .. } => Exit::BadInput,
+        };
+        CliError::new(exit, e.to_string())
+    }
+}
+
+pub type CliResult = Result<Exit, CliError>;
+
+/// Options every subcommand shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Gazetteer file written by `geoevents gazetteer import` (default: the built-in one).
+    #[arg(long, global = true, env = crate::gazetteer::ENV_VAR, value_name = "PATH")]
+    pub gazetteer: Option<PathBuf>,
+}

@@ -1,0 +1,39 @@
+//! The `geoevents` binary: parses arguments and maps outcomes to exit codes.
+//! Everything else lives in the library (`src/cli/` has one file a subcommand).
+
+use clap::{Parser, Subcommand};
+use geoevents::cli::{self, Exit, GlobalArgs};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "geoevents", version, about = "Find the places in news text, resolve them offline, map them")]
+struct Args {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Look up place names (or a CSV column, or the places near a point).
+    Geocode(cli::geocode::GeocodeArgs),
+    /// Describe or import gazetteers.
+    #[command(subcommand)]
+    Gazetteer(cli::gazetteer::GazetteerCommand),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let outcome = match &args.command {
+        Command::Geocode(a) => cli::geocode::run(&args.global, a),
+        Command::Gazetteer(c) => cli::gazetteer::run(&args.global, c),
+    };
+    match outcome {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => {
+            eprintln!("geoevents: {e}");
+            ExitCode::from(if e.exit == Exit::Ok { Exit::Internal as u8 } else { e.exit as u8 })
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! What a place is worth before any context: kind, size, capital status and
+//! how well the name fits. Shared by the geocoder and by resolution in text,
+//! which adds document evidence on top.
+//!
+//! Scores are in [0, 1]. The constants make these orderings hold (each is
+//! checked by a test): a country's name beats any town of that name ("Iraq"
+//! is not Arak, "Turkey" is not Turkey, Texas); a large city's own name beats
+//! the shortened name of the region named after it ("Aleppo" is the city,
+//! "Hama" the Syrian city); a first-level region beats a small town.
+
+use crate::gazetteer::{Kind, NameKind, Place};
+
+/// How the query met the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchType {
+    /// The place's own name.
+    Exact,
+    /// An alternate name, a shortened area name or a demonym.
+    Alternate,
+    /// Close but not equal (edit distance on the folded name).
+    Fuzzy,
+}
+
+impl MatchType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchType::Exact => "exact",
+            MatchType::Alternate => "alternate",
+            MatchType::Fuzzy => "fuzzy",
+        }
+    }
+}
+
+/// Population on a 0..1 scale: log10, 10 million and over is 1.
+pub fn population_scale(population: u64) -> f64 {
+    ((population as f64 + 1.0).log10() / 7.0).min(1.0)
+}
+
+/// The context-free score of a place reached through a name of `name_kind`,
+/// with the reasons that made it.
+pub fn prior(place: &Place<'_>, name_kind: NameKind, match_type: MatchType, reasons: &mut Vec<&'static str>) -> f64 {
+    let pop = population_scale(place.population);
+    let base = match place.kind {
+        Kind::Country => {
+            reasons.push("a country outranks places that share its name");
+            0.95
+        }
+        Kind::Continent => {
+            reasons.push("continent");
+            0.9
+        }
+        Kind::Region => {
+            reasons.push("named region");
+            0.85
+        }
+        Kind::Admin1 => {
+            reasons.push("first-level region outranks towns");
+            0.72 + 0.1 * pop
+        }
+        Kind::Admin2 => {
+            reasons.push("second-level district");
+            0.5 + 0.1 * pop
+        }
+        Kind::City => {
+            let capital = match place.feature_code {
+                "PPLC" => {
+                    reasons.push("national capital");
+                    0.15
+                }
+                "PPLA" => {
+                    reasons.push("seat of a first-level region");
+                    0.05
+                }
+                _ => 0.0,
+            };
+            reasons.push(if place.population >= 100_000 { "large population" } else { "city or town, ranked by population" });
+            0.35 + 0.45 * pop + capital
+        }
+        Kind::Physical => {
+            reasons.push("physical feature");
+            0.5
+        }
+        Kind::Other => 0.3,
+    };
+    let fit = match (match_type, name_kind) {
+        (MatchType::Fuzzy, _) => {
+            reasons.push("fuzzy match: spelling differs");
+            0.6
+        }
+        (_, NameKind::Main) => {
+            reasons.push("its main name");
+            1.0
+        }
+        (_, NameKind::Alternate) => {
+            reasons.push("an alternate name");
+            0.9
+        }
+        (_, NameKind::Shortened) => {
+            reasons.push("area name without its type word");
+            0.8
+        }
+        (_, NameKind::Demonym) => {
+            reasons.push("demonym");
+            0.88
+        }
+    };
+    (base * fit).min(1.0)
+}

@@ -1,0 +1,3 @@
+//! Text handling shared by every stage: name folding.
+
+pub mod fold;
