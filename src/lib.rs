@@ -14,6 +14,10 @@
 //! (records, index, import) -> [`resolve`] (choosing a place) -> [`cli`].
 
 pub mod cli;
+pub mod extract;
+pub mod focus;
 pub mod gazetteer;
+pub mod ingest;
+pub mod mentions;
 pub mod resolve;
 pub mod text;

@@ -16,6 +16,8 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Find and resolve the places in articles (text, HTML, JSONL).
+    Extract(cli::extract::ExtractArgs),
     /// Look up place names (or a CSV column, or the places near a point).
     Geocode(cli::geocode::GeocodeArgs),
     /// Describe or import gazetteers.
@@ -26,6 +28,7 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     let outcome = match &args.command {
+        Command::Extract(a) => cli::extract::run(&args.global, a),
         Command::Geocode(a) => cli::geocode::run(&args.global, a),
         Command::Gazetteer(c) => cli::gazetteer::run(&args.global, c),
     };

@@ -97,9 +97,23 @@ impl GazetteerWriter {
         self.stats.by_kind[rec.kind as usize] += 1;
 
         let is_area = matches!(rec.kind, Kind::Admin1 | Kind::Admin2 | Kind::Region | Kind::Country);
+        let is_subdivision = matches!(rec.kind, Kind::Admin1 | Kind::Admin2);
         self.add_name(&rec.name, NameKind::Main, index, is_area);
+        let demonym_keys: Vec<String> = rec.demonyms.iter().map(|d| fold::fold(d)).collect();
         for alt in &rec.alt_names {
-            self.add_name(alt, NameKind::Alternate, index, is_area);
+            // "Syrian" listed among Syria's alternate names is still a demonym.
+            if demonym_keys.contains(&fold::fold(alt)) {
+                continue;
+            }
+            // A province's alternate name without its type word ("Halab" for
+            // Aleppo Governorate) is usually its capital's name: it counts as
+            // a shortened name, so the city keeps that bare name.
+            let kind = if is_subdivision && strip_area_words(&fold::fold(alt)).is_none() {
+                NameKind::Shortened
+            } else {
+                NameKind::Alternate
+            };
+            self.add_name(alt, kind, index, is_area);
         }
         for d in &rec.demonyms {
             self.add_name(d, NameKind::Demonym, index, false);

@@ -1,0 +1,142 @@
+//! Finding place names in text. Recognition looks at the words alone: it
+//! finds gazetteer names and notes what the surrounding words say about them
+//! (a title before a name means a person, "Post" after one means a
+//! newspaper). Which place a name means, and whether the evidence is enough,
+//! is decided in `resolve`.
+
+pub mod find;
+pub mod lexicon;
+pub mod tokens;
+
+use crate::gazetteer::Store;
+use find::find_names;
+use lexicon::*;
+use tokens::{tokenize, Shape, Tokens};
+
+/// What the words around a name say about it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cues {
+    /// First word of a sentence, heading or quotation: capitals prove nothing.
+    pub sentence_start: bool,
+    /// Written in capitals (`ERBIL`, `US`).
+    pub all_caps: bool,
+    /// A single word that is also a lower-case English word ("Reading").
+    pub common_word: bool,
+    /// A title or given name before it, or a surname after a given name.
+    pub person: bool,
+    /// Followed by a word that makes it part of an organisation's name.
+    pub organisation: bool,
+    /// Inside a longer run of capitalised words that is not itself a place.
+    pub inside_longer_name: bool,
+    /// Followed by a lower-case area word ("Hama province").
+    pub area_word_after: bool,
+    /// Straight after a lower-case article joined by a hyphen ("al-Sudani").
+    pub after_article: bool,
+    /// Opens the text in capitals and is followed by a comma or dash: a dateline.
+    pub dateline: bool,
+}
+
+/// A gazetteer name found in the text.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Byte span in the text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// The folded key and its name index value.
+    pub key: String,
+    pub value: u64,
+    pub cues: Cues,
+    /// The name continues ", X" with a name found right after (containment: "Bangor, Maine").
+    pub followed_by_comma_name: Option<usize>,
+}
+
+/// Finds candidate place names in `text` with their cues.
+pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
+    let toks = tokenize(text);
+    let matches = find_names(store, &toks);
+    let mut out: Vec<Mention> = Vec::with_capacity(matches.len());
+    for m in &matches {
+        let cues = cues_for(&toks, text, m.first, m.last);
+        if m.last - m.first == 1 && is_calendar_word(&m.key) {
+            continue;
+        }
+        let last = toks.tokens[m.last - 1];
+        let mut end = last.end;
+        // "U.S." and "D.C." keep their final dot.
+        if last.end - last.start == 1 && text.as_bytes().get(end) == Some(&b'.') && m.last - m.first > 1 {
+            end += 1;
+        }
+        out.push(Mention {
+            start: toks.tokens[m.first].start,
+            end,
+            key: m.key.clone(),
+            value: m.value,
+            cues,
+            followed_by_comma_name: None,
+        });
+    }
+    // "Bangor, Maine": a name, a comma, and the next name straight after it.
+    for k in 0..out.len().saturating_sub(1) {
+        let gap = &text[out[k].end..out[k + 1].start];
+        if gap.trim() == "," || gap.trim() == "(" {
+            out[k].followed_by_comma_name = Some(k + 1);
+        }
+    }
+    out
+}
+
+fn is_capitalised(shape: Shape) -> bool {
+    matches!(shape, Shape::Capitalized | Shape::AllCaps)
+}
+
+fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize) -> Cues {
+    let t = &toks.tokens;
+    let head = t[first];
+    let mut cues = Cues {
+        sentence_start: head.sentence_start,
+        all_caps: head.shape == Shape::AllCaps,
+        common_word: last - first == 1 && is_common_word(toks.key(&head)),
+        ..Cues::default()
+    };
+    let prev = (first > 0 && t[first - 1].joins_next).then(|| t[first - 1]);
+    let next = (t[last - 1].joins_next && last < t.len()).then(|| t[last]);
+
+    // "Tahrir al-Sham": look through a lower-case article to the word before it.
+    let mut prev = prev;
+    if let Some(p) = prev {
+        if p.shape == Shape::Lower && p.hyphen_after && matches!(toks.key(&p), "al" | "el" | "ad" | "ar" | "as" | "ash" | "az" | "an" | "at") {
+            cues.after_article = true;
+            prev = (first > 1 && t[first - 2].joins_next).then(|| t[first - 2]);
+        }
+    }
+    if let Some(p) = prev {
+        let pk = toks.key(&p);
+        if is_person_title(pk) || (is_capitalised(p.shape) && is_given_name(pk) && p.shape != Shape::AllCaps) {
+            cues.person = true;
+        }
+        if is_capitalised(p.shape) && !is_name_connector(pk) && !p.sentence_start || (is_capitalised(p.shape) && p.sentence_start && !is_common_word(pk)) {
+            cues.inside_longer_name = true;
+        }
+    }
+    if let Some(n) = next {
+        let nk = toks.key(&n);
+        if n.shape == Shape::Lower && is_area_word(nk) {
+            cues.area_word_after = true;
+        } else if is_capitalised(n.shape) {
+            if is_organisation_word(nk) {
+                cues.organisation = true;
+            } else if !is_area_word(nk) {
+                cues.inside_longer_name = true;
+                // "Jordan Peterson": a given name followed by a surname.
+                if last - first == 1 && is_given_name(toks.key(&head)) && head.shape == Shape::Capitalized {
+                    cues.person = true;
+                }
+            }
+        }
+    }
+    if first == 0 || text[..head.start].trim().is_empty() {
+        let after = text[t[last - 1].end..].trim_start();
+        cues.dateline = head.shape == Shape::AllCaps && (after.starts_with(',') || after.starts_with('-') || after.starts_with('—') || after.starts_with('('));
+    }
+    cues
+}
