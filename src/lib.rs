@@ -14,6 +14,7 @@
 //! (records, index, import) -> [`resolve`] (choosing a place) -> [`cli`].
 
 pub mod cli;
+pub mod eval;
 pub mod extract;
 pub mod focus;
 pub mod gazetteer;

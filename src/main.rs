@@ -18,6 +18,8 @@ struct Args {
 enum Command {
     /// Find and resolve the places in articles (text, HTML, JSONL).
     Extract(cli::extract::ExtractArgs),
+    /// Score extraction against a gold corpus (precision, recall, F1, accuracy@161 km, AUC).
+    Eval(cli::eval::EvalArgs),
     /// Look up place names (or a CSV column, or the places near a point).
     Geocode(cli::geocode::GeocodeArgs),
     /// Describe or import gazetteers.
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let outcome = match &args.command {
         Command::Extract(a) => cli::extract::run(&args.global, a),
+        Command::Eval(a) => cli::eval::run(&args.global, a),
         Command::Geocode(a) => cli::geocode::run(&args.global, a),
         Command::Gazetteer(c) => cli::gazetteer::run(&args.global, c),
     };

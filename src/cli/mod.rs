@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand. `main.rs` only parses
 //! arguments and turns the outcome into a process exit code.
 
+pub mod eval;
 pub mod extract;
 pub mod gazetteer;
 pub mod geocode;

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 static COMMON_WORDS: &str = include_str!("../../gazetteer/words/common_words.txt");
 static GIVEN_NAMES: &str = include_str!("../../gazetteer/words/given_names.txt");
+static SURNAMES: &str = include_str!("../../gazetteer/words/surnames.txt");
 
 fn set(source: &'static str) -> HashSet<&'static str> {
     source.lines().filter(|l| !l.is_empty()).collect()
@@ -23,6 +24,23 @@ pub fn is_common_word(folded: &str) -> bool {
 pub fn is_given_name(folded: &str) -> bool {
     static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
     SET.get_or_init(|| set(GIVEN_NAMES)).contains(folded)
+}
+
+/// Frequent surnames (US Census 1990). A small town called Kelly needs more
+/// than a country's support to beat the person.
+pub fn is_surname(folded: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| set(SURNAMES)).contains(folded)
+}
+
+/// Words after a place name that make it the name of a disease
+/// ("West Nile virus", "Marburg haemorrhagic fever").
+pub fn is_disease_word(folded: &str) -> bool {
+    matches!(
+        folded,
+        "virus" | "viruses" | "fever" | "flu" | "influenza" | "disease" | "syndrome" | "encephalitis" | "ebolavirus"
+            | "hemorrhagic" | "haemorrhagic" | "virus'" | "strain" | "variant"
+    )
 }
 
 /// Words that come before a person's name. Folded forms.

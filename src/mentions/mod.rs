@@ -11,6 +11,7 @@ pub mod tokens;
 use crate::gazetteer::Store;
 use find::find_names;
 use lexicon::*;
+use std::collections::HashSet;
 use tokens::{tokenize, Shape, Tokens};
 
 /// What the words around a name say about it.
@@ -30,6 +31,12 @@ pub struct Cues {
     pub inside_longer_name: bool,
     /// Followed by a lower-case area word ("Hama province").
     pub area_word_after: bool,
+    /// Part of a currency sign: "US$", "$US", "HK$".
+    pub currency: bool,
+    /// Followed by a word that makes it a disease's name ("West Nile virus").
+    pub disease: bool,
+    /// A frequent surname, or a word seen earlier in the document as part of a person's name.
+    pub surname: bool,
     /// Straight after a lower-case article joined by a hyphen ("al-Sudani").
     pub after_article: bool,
     /// Opens the text in capitals and is followed by a comma or dash: a dateline.
@@ -54,9 +61,10 @@ pub struct Mention {
 pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
     let toks = tokenize(text);
     let matches = find_names(store, &toks);
+    let person_words = person_name_words(&toks);
     let mut out: Vec<Mention> = Vec::with_capacity(matches.len());
     for m in &matches {
-        let cues = cues_for(&toks, text, m.first, m.last);
+        let cues = cues_for(&toks, text, m.first, m.last, &person_words);
         if m.last - m.first == 1 && is_calendar_word(&m.key) {
             continue;
         }
@@ -89,7 +97,7 @@ fn is_capitalised(shape: Shape) -> bool {
     matches!(shape, Shape::Capitalized | Shape::AllCaps)
 }
 
-fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize) -> Cues {
+fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: &HashSet<&str>) -> Cues {
     let t = &toks.tokens;
     let head = t[first];
     let mut cues = Cues {
@@ -118,6 +126,17 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize) -> Cues {
             cues.inside_longer_name = true;
         }
     }
+    let before = text[..head.start].chars().next_back();
+    let after_text = &text[t[last - 1].end..];
+    cues.currency = before == Some('$') || after_text.starts_with('$');
+    cues.surname = last - first == 1 && is_surname(toks.key(&head));
+    if last - first == 1 && person_words.contains(toks.key(&head)) {
+        cues.person = true;
+    }
+    // The word after the name, even across a space that does not join (lower case).
+    if last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() && is_disease_word(toks.key(&t[last])) {
+        cues.disease = true;
+    }
     if let Some(n) = next {
         let nk = toks.key(&n);
         if n.shape == Shape::Lower && is_area_word(nk) {
@@ -139,4 +158,31 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize) -> Cues {
         cues.dateline = head.shape == Shape::AllCaps && (after.starts_with(',') || after.starts_with('-') || after.starts_with('—') || after.starts_with('('));
     }
     cues
+}
+
+/// Words that the document uses inside people's names: the capitalised words
+/// after a title or a given name ("President Bashar al-Assad" gives "bashar"
+/// and "assad"). A later "Assad" alone is then the person.
+fn person_name_words(toks: &Tokens) -> HashSet<&str> {
+    let t = &toks.tokens;
+    let mut words = HashSet::new();
+    for i in 0..t.len() {
+        let k = toks.key(&t[i]);
+        let opens = is_person_title(k) || (t[i].shape == Shape::Capitalized && is_given_name(k));
+        if !opens {
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < t.len() && j - i < 4 && t[j].joins_next {
+            let n = t[j + 1];
+            let nk = toks.key(&n);
+            if n.shape == Shape::Capitalized && !is_person_title(nk) && !is_organisation_word(nk) {
+                words.insert(nk);
+            } else if !(n.shape == Shape::Lower && (t[j].hyphen_after || matches!(nk, "bin" | "ibn" | "de" | "van" | "von" | "da" | "al" | "el"))) {
+                break;
+            }
+            j += 1;
+        }
+    }
+    words
 }

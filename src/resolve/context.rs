@@ -27,6 +27,8 @@ pub enum MentionType {
     Demonym,
     /// The place stands for its government or people: "Damascus said".
     Metonym,
+    /// Part of another name: "The Washington Post", "West Nile virus".
+    Embedded,
 }
 
 impl MentionType {
@@ -35,6 +37,7 @@ impl MentionType {
             MentionType::Place => "place",
             MentionType::Demonym => "demonym",
             MentionType::Metonym => "metonym",
+            MentionType::Embedded => "embedded",
         }
     }
 }
@@ -67,6 +70,8 @@ struct Cand {
     score: f64,
     /// Some other mention of the document backs it (country, region, containment, nearness).
     supported: bool,
+    /// Backed by something finer than a country: its region, containment or a nearby place.
+    locally_supported: bool,
 }
 
 /// Most candidates kept per name (by prior) before context scoring.
@@ -104,7 +109,7 @@ fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
             if m.cues.area_word_after {
                 s = if is_area(place.kind) { (s + 0.2).min(1.0) } else { s * 0.3 };
             }
-            Cand { place, name_kind: p.name_kind, prior: s, score: s, supported: false }
+            Cand { place, name_kind: p.name_kind, prior: s, score: s, supported: false, locally_supported: false }
         })
         .collect();
     if !m.cues.area_word_after {
@@ -120,35 +125,59 @@ fn best(cands: &[Cand]) -> Option<&Cand> {
     cands.iter().max_by(|a, b| a.score.total_cmp(&b.score).then(b.place.index.cmp(&a.place.index)))
 }
 
-/// Decides from the words around it and its best candidate whether a name is a place.
+/// Decides from the words around it and its best candidate whether a name
+/// is a place at all. Checks that need the document's other places come
+/// later, in [`needs_support`].
 fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     let top = best(cands)?;
     let c = &m.cues;
     if c.person {
-        return Some("a person's name (title or given name next to it)");
+        return Some("a person's name (title or given name next to it, or used so elsewhere in the text)");
     }
     if c.after_article && top.name_kind == NameKind::Demonym {
         return Some("an Arabic family name (al- before a demonym: al-Sudani)");
     }
-    let main_and_strong = strong(top) && top.name_kind != NameKind::Alternate;
+    if c.currency {
+        return Some("part of a currency sign (US$)");
+    }
+    let main_and_strong = strong(top) && top.name_kind != NameKind::Alternate && top.name_kind != NameKind::Shortened;
     if c.inside_longer_name && !main_and_strong && top.name_kind != NameKind::Demonym {
         return Some("part of a longer capitalised name");
     }
-    if c.organisation && !strong(top) {
-        return Some("part of an organisation's name");
+    if (c.organisation || c.disease) && !strong(top) {
+        return Some("part of the name of an organisation or a disease");
     }
-    if c.common_word {
-        let ok = if c.sentence_start || c.all_caps {
-            matches!(top.place.kind, Kind::Country | Kind::Continent | Kind::Region) || top.name_kind == NameKind::Demonym
-        } else {
-            strong(top) || top.name_kind == NameKind::Demonym
-        };
-        if !ok {
-            return Some("a common English word");
-        }
+    if c.common_word && !matches!(top.name_kind, NameKind::Main | NameKind::Demonym) {
+        return Some("a common English word, and not the place's own name");
     }
     if c.all_caps && !c.dateline && !strong(top) {
         return Some("capitals that name no country, region or city");
+    }
+    None
+}
+
+/// After context: names that are only places if the document backs them.
+fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
+    let single_word = !m.key.contains(' ');
+    if c.name_kind == NameKind::Demonym || !single_word {
+        return None;
+    }
+    let cues = &m.cues;
+    if cues.common_word {
+        let ok = if cues.sentence_start || cues.all_caps {
+            matches!(c.place.kind, Kind::Country | Kind::Continent | Kind::Region)
+        } else {
+            matches!(c.place.kind, Kind::Country | Kind::Continent) || (strong(c) && c.supported)
+        };
+        if !ok {
+            return Some("a common English word without support from the document");
+        }
+    }
+    if cues.surname && !strong(c) && !c.locally_supported {
+        return Some("a frequent surname, and no nearby place or region backs the town");
+    }
+    if !strong(c) && !c.supported {
+        return Some("a small place with no support in the document");
     }
     None
 }
@@ -218,6 +247,7 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
         let p = &c.place;
         let mut s = c.prior;
         let mut support = false;
+        let mut local = false;
         let w = ev.country_weight(p.country_code, k);
         if w > 0.0 {
             support = true;
@@ -228,6 +258,7 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
         if !p.admin1_code.is_empty() && p.kind != Kind::Admin1 && ev.admin1_named(p.admin1_code, k) {
             s += 0.25;
             support = true;
+            local = true;
         }
         if let Some(kc) = container {
             let kp = &kc.place;
@@ -239,6 +270,7 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
             if inside {
                 s += 0.6;
                 support = true;
+                local = true;
             }
         }
         if matches!(p.kind, Kind::City | Kind::Admin2) {
@@ -251,13 +283,16 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
             if nearest < 50.0 {
                 s += 0.15;
                 support = true;
+                local = true;
             } else if nearest < 250.0 {
                 s += 0.08;
                 support = true;
+                local = true;
             }
         }
         c.score = s;
         c.supported = support;
+        c.locally_supported = local;
     }
 }
 
@@ -321,15 +356,12 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
             chosen[k] = pick(&cands[k]);
         }
     }
-    // A small place named by a single word needs the document's support:
-    // otherwise "Kelly" or "Salah" is far more likely a person.
     for k in 0..mentions.len() {
         let Some(ci) = chosen[k] else { continue };
-        let c = &cands[k][ci];
-        if !strong(c) && !c.supported && !mentions[k].key.contains(' ') && c.name_kind != NameKind::Demonym {
+        if let Some(reason) = needs_support(&mentions[k], &cands[k][ci]) {
             accepted[k] = false;
             chosen[k] = None;
-            rejected.push(Rejection { mention: k, reason: "a small place with no support in the document" });
+            rejected.push(Rejection { mention: k, reason });
         }
     }
 
@@ -356,7 +388,10 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
         if let Some(s) = second {
             reasons.push(format!("runner-up {} ({}, {}) at {:.2}", s.place.name, s.place.kind, s.place.country_code, s.score));
         }
-        let mention_type = if top.name_kind == NameKind::Demonym {
+        let cues = &m.cues;
+        let mention_type = if cues.organisation || cues.disease || cues.inside_longer_name {
+            MentionType::Embedded
+        } else if top.name_kind == NameKind::Demonym {
             MentionType::Demonym
         } else if metonym(text, m, &top.place) {
             MentionType::Metonym

@@ -1,0 +1,100 @@
+//! `geoevents eval GOLD.jsonl`: runs extraction on each gold document and
+//! scores it with the standard protocol (see `eval::score`).
+
+use super::{CliError, CliResult, Exit, GlobalArgs};
+use crate::eval::gold::{read_gold, GoldDoc};
+use crate::eval::score::{Accumulator, Predicted, ScoreOptions};
+use crate::extract::{extract_toponyms, Toponym};
+use crate::gazetteer::Gazetteer;
+use rayon::prelude::*;
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Counted {
+    /// Follow the corpus: count what its annotation categories say it annotates.
+    Auto,
+    /// Count every mention (places, demonyms, metonyms, names inside other names).
+    All,
+    /// Count only literal and metonymic place mentions.
+    Literal,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// A gold corpus in the JSONL format of shared/eval/README.md.
+    #[arg(value_name = "GOLD.jsonl")]
+    pub gold: PathBuf,
+    /// Score only gold toponyms that have a GeoNames id (GeoWebNews practice).
+    #[arg(long)]
+    pub require_geonameid: bool,
+    /// Which mention types count as toponyms.
+    #[arg(long, value_enum, default_value_t = Counted::Auto)]
+    pub count: Counted,
+    /// Also list misses, false positives and far-off placements (JSON lines after the scores).
+    #[arg(long)]
+    pub errors: bool,
+}
+
+/// Which of our mention types a corpus annotates, read off its categories:
+/// GeoWebNews marks demonyms and modifiers (`*_Modifier`, `Demonym`) and
+/// names inside other names (`Embedded_*`); a corpus without categories
+/// (GeoVirus) annotates literal place mentions only.
+fn counted_types(docs: &[GoldDoc], count: Counted) -> (Vec<&'static str>, &'static str) {
+    let categories: Vec<&str> = docs.iter().flat_map(|d| d.toponyms.iter().filter_map(|t| t.category.as_deref())).collect();
+    let has = |p: &dyn Fn(&str) -> bool| categories.iter().any(|c| p(c));
+    match count {
+        Counted::All => (vec!["place", "metonym", "demonym", "embedded"], "--count all"),
+        Counted::Literal => (vec!["place", "metonym"], "--count literal"),
+        Counted::Auto => {
+            let mut types = vec!["place", "metonym"];
+            if has(&|c| c.contains("Modifier") || c == "Demonym") {
+                types.push("demonym");
+            }
+            if has(&|c| c.starts_with("Embedded")) {
+                types.push("embedded");
+            }
+            let why = if categories.is_empty() { "the corpus has no annotation categories: literal places only" } else { "from the corpus's annotation categories" };
+            (types, why)
+        }
+    }
+}
+
+pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
+    let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
+    let docs = read_gold(&args.gold).map_err(|e| CliError::bad_input(e.to_string()))?;
+    if docs.is_empty() {
+        return Err(CliError::bad_input(format!("{}: no documents", args.gold.display())));
+    }
+    let (types, why) = counted_types(&docs, args.count);
+    let started = std::time::Instant::now();
+    let predictions: Vec<Vec<Toponym>> = docs.par_iter().map(|d| extract_toponyms(&gaz, &d.text)).collect();
+    let seconds = started.elapsed().as_secs_f64();
+    let mut acc = Accumulator::new(ScoreOptions { require_geonameid: args.require_geonameid }).with_errors(args.errors);
+    for (doc, toponyms) in docs.iter().zip(&predictions) {
+        let preds: Vec<Predicted> = toponyms
+            .iter()
+            .filter(|t| types.contains(&t.mention_type))
+            .map(|t| Predicted { start: t.start, end: t.end, name: t.name.clone(), lat: t.lat, lon: t.lon })
+            .collect();
+        acc.add_doc(doc, &preds);
+    }
+    let scores = acc.finish();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let mut out = serde_json::to_value(&scores).map_err(|e| CliError::new(Exit::Internal, e.to_string()))?;
+    if let Some(o) = out.as_object_mut() {
+        o.insert("corpus".into(), json!(args.gold.display().to_string()));
+        o.insert("require_geonameid".into(), json!(args.require_geonameid));
+        o.insert("counted_mention_types".into(), json!(types));
+        o.insert("counted_because".into(), json!(why));
+        o.insert("extract_seconds".into(), json!((seconds * 1000.0).round() / 1000.0));
+        o.insert("text_bytes".into(), json!(bytes));
+    }
+    println!("{out}");
+    if args.errors {
+        for e in acc.errors() {
+            println!("{}", serde_json::to_string(e).unwrap_or_default());
+        }
+    }
+    Ok(Exit::Ok)
+}
