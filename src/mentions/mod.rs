@@ -27,8 +27,10 @@ pub struct Cues {
     pub person: bool,
     /// Followed by a word that makes it part of an organisation's name.
     pub organisation: bool,
-    /// Inside a longer run of capitalised words that is not itself a place.
+    /// Preceded by capitalised words of a longer name ("Agence France-Presse").
     pub inside_longer_name: bool,
+    /// Opens a longer capitalised name ("US Centers for Disease Control").
+    pub starts_longer_name: bool,
     /// Followed by a lower-case area word ("Hama province").
     pub area_word_after: bool,
     /// Part of a currency sign: "US$", "$US", "HK$".
@@ -103,7 +105,8 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     let mut cues = Cues {
         sentence_start: head.sentence_start,
         all_caps: head.shape == Shape::AllCaps,
-        common_word: last - first == 1 && is_common_word(toks.key(&head)),
+        // "US" in capitals is an abbreviation, not the word "us".
+        common_word: last - first == 1 && head.shape != Shape::AllCaps && is_common_word(toks.key(&head)),
         ..Cues::default()
     };
     let prev = (first > 0 && t[first - 1].joins_next).then(|| t[first - 1]);
@@ -122,7 +125,7 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
         if is_person_title(pk) || (is_capitalised(p.shape) && is_given_name(pk) && p.shape != Shape::AllCaps) {
             cues.person = true;
         }
-        if is_capitalised(p.shape) && !is_name_connector(pk) && !p.sentence_start || (is_capitalised(p.shape) && p.sentence_start && !is_common_word(pk)) {
+        if is_capitalised(p.shape) && !is_name_connector(pk) && !p.sentence_start || (is_capitalised(p.shape) && p.sentence_start && !is_common_word(pk) && pk.len() > 1) {
             cues.inside_longer_name = true;
         }
     }
@@ -145,7 +148,7 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
             if is_organisation_word(nk) {
                 cues.organisation = true;
             } else if !is_area_word(nk) {
-                cues.inside_longer_name = true;
+                cues.starts_longer_name = true;
                 // "Jordan Peterson": a given name followed by a surname.
                 if last - first == 1 && is_given_name(toks.key(&head)) && head.shape == Shape::Capitalized {
                     cues.person = true;

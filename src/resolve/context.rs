@@ -112,6 +112,19 @@ fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
             Cand { place, name_kind: p.name_kind, prior: s, score: s, supported: false, locally_supported: false }
         })
         .collect();
+    // "US" in capitals is an abbreviation: of a country or a region, never of a village called Us.
+    if m.cues.all_caps && !m.cues.dateline && m.key.chars().count() <= 3 {
+        cands.retain(|c| matches!(c.place.kind, Kind::Country | Kind::Admin1 | Kind::Region | Kind::Continent));
+    }
+    // A name that is some place's own name means that place before it means
+    // another place as an alternate ("Mexico" the country, not Mexico City;
+    // "Tunis" the city, not Tunisia).
+    if cands.iter().any(|c| c.name_kind == NameKind::Main && strong(c)) {
+        for c in cands.iter_mut().filter(|c| matches!(c.name_kind, NameKind::Alternate | NameKind::Shortened)) {
+            c.prior *= 0.9;
+            c.score = c.prior;
+        }
+    }
     if !m.cues.area_word_after {
         super::prior::seat_city_first(&mut cands, |c| &c.place, |c| c.prior, |c, s| {
             c.prior = s;
@@ -141,7 +154,7 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
         return Some("part of a currency sign (US$)");
     }
     let main_and_strong = strong(top) && top.name_kind != NameKind::Alternate && top.name_kind != NameKind::Shortened;
-    if c.inside_longer_name && !main_and_strong && top.name_kind != NameKind::Demonym {
+    if (c.inside_longer_name || c.starts_longer_name) && !main_and_strong && top.name_kind != NameKind::Demonym {
         return Some("part of a longer capitalised name");
     }
     if (c.organisation || c.disease) && !strong(top) {
@@ -167,7 +180,7 @@ fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
         let ok = if cues.sentence_start || cues.all_caps {
             matches!(c.place.kind, Kind::Country | Kind::Continent | Kind::Region)
         } else {
-            matches!(c.place.kind, Kind::Country | Kind::Continent) || (strong(c) && c.supported)
+            matches!(c.place.kind, Kind::Country | Kind::Continent) || (strong(c) && c.locally_supported)
         };
         if !ok {
             return Some("a common English word without support from the document");
