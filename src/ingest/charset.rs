@@ -16,9 +16,23 @@ const PRESCAN: usize = 4096;
 
 /// Labels that browsers decode as Windows-1252 (WHATWG Encoding Standard).
 const WINDOWS_1252_LABELS: &[&str] = &[
-    "windows-1252", "cp1252", "x-cp1252", "iso-8859-1", "iso8859-1", "iso88591", "iso_8859-1",
-    "iso_8859-1:1987", "iso-ir-100", "latin1", "l1", "csisolatin1", "ibm819", "cp819", "us-ascii",
-    "ascii", "ansi_x3.4-1968",
+    "windows-1252",
+    "cp1252",
+    "x-cp1252",
+    "iso-8859-1",
+    "iso8859-1",
+    "iso88591",
+    "iso_8859-1",
+    "iso_8859-1:1987",
+    "iso-ir-100",
+    "latin1",
+    "l1",
+    "csisolatin1",
+    "ibm819",
+    "cp819",
+    "us-ascii",
+    "ascii",
+    "ansi_x3.4-1968",
 ];
 
 /// The page's text, or why it cannot be read.

@@ -21,19 +21,15 @@ pub(crate) fn binary_check(head: &[u8]) -> Result<(), String> {
     }
 }
 
-/// `bytes` as text, or a message naming the byte offset and line of the
-/// first invalid sequence.
-pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, String> {
-    std::str::from_utf8(bytes).map_err(|e| invalid_utf8_at(bytes, e.valid_up_to()))
-}
-
 /// Describes invalid UTF-8 at byte `offset` of `bytes`: offset and 1-based line.
 pub(crate) fn invalid_utf8_at(bytes: &[u8], offset: usize) -> String {
     let before = &bytes[..offset.min(bytes.len())];
     let line = memchr::memchr_iter(b'\n', before).count() + 1;
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |nl| nl + 1);
     let column = before.len() - line_start + 1;
-    format!("invalid UTF-8 at byte offset {offset} (line {line}, byte {column} of the line); the input must be UTF-8 text")
+    format!(
+        "invalid UTF-8 at byte offset {offset} (line {line}, byte {column} of the line); the input must be UTF-8 text"
+    )
 }
 
 /// Windows-1252 to text. Its bytes 0x80-0x9F are the typographic characters
@@ -41,10 +37,10 @@ pub(crate) fn invalid_utf8_at(bytes: &[u8], offset: usize) -> String {
 /// unassigned bytes map to the C1 controls, as browsers do.
 pub(crate) fn windows_1252(bytes: &[u8]) -> String {
     const HIGH: [char; 32] = [
-        '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-        '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}',
-        '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-        '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
+        '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{2C6}',
+        '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}', '\u{90}', '\u{2018}', '\u{2019}',
+        '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}',
+        '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
     ];
     bytes
         .iter()
@@ -62,7 +58,7 @@ mod tests {
     #[test]
     fn invalid_utf8_names_offset_line_and_column() {
         let bytes = b"first line\nsecond \xFF line\n";
-        let message = utf8(bytes).unwrap_err();
+        let message = invalid_utf8_at(bytes, 18);
         assert!(message.contains("byte offset 18"), "{message}");
         assert!(message.contains("line 2, byte 8 of the line"), "{message}");
     }

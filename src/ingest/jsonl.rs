@@ -14,7 +14,7 @@ use std::ops::ControlFlow;
 use serde_json::{Map, Value};
 
 use super::decode::strip_bom;
-use super::{too_large, Document, IngestError, Input, Sink};
+use super::{too_large, Document, Input, Sink};
 
 /// Reads every line of `reader`, handing each document or error to `sink`.
 pub(crate) fn read_lines(mut reader: impl BufRead, input: &Input, limit: usize, sink: &mut Sink) -> ControlFlow<()> {
@@ -93,8 +93,8 @@ fn skip_rest_of_line(reader: &mut impl BufRead) -> io::Result<u64> {
 
 /// The document on line `line`, or what is wrong with it.
 fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, String> {
-    let json = std::str::from_utf8(bytes)
-        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))?;
+    let json =
+        std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))?;
     let value: Value = serde_json::from_str(json).map_err(|e| not_json(&e))?;
     let Value::Object(mut fields) = value else {
         return Err(format!("expected a JSON object, found {}", kind(&value)));
@@ -158,6 +158,7 @@ fn kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::IngestError;
 
     fn read(bytes: &[u8], limit: usize) -> Vec<Result<Document, String>> {
         let input = Input { display: "in/w.jsonl".into(), origin: "in/w.jsonl".into(), id: "w.jsonl".into() };
@@ -196,11 +197,11 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "in/w.jsonl:2: not JSON: EOF while parsing an object at column 18",
+                "in/w.jsonl:2: not JSON: EOF while parsing an object at column 17",
                 "in/w.jsonl:3: no \"text\" field",
                 "in/w.jsonl:4: \"text\" is not a string (found a number)",
                 "in/w.jsonl:5: expected a JSON object, found an array",
-                "in/w.jsonl:6: invalid UTF-8 at byte 13 of the line",
+                "in/w.jsonl:6: invalid UTF-8 at byte 14 of the line",
                 "in/w.jsonl:7: \"id\" must be a string or a number (found a boolean)",
                 "in/w.jsonl:8: \"published_at\" must be a string (found a number)",
             ]

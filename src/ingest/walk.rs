@@ -11,7 +11,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{InputFormat, IngestError};
+use super::{IngestError, InputFormat};
 
 /// An input file found under a directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

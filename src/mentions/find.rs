@@ -66,8 +66,25 @@ pub fn find_names(store: &Store, toks: &Tokens) -> Vec<NameMatch> {
                     break;
                 }
             }
-            key.clear();
-            join_key(t[i..=j].iter().map(|w| (toks.key(w), w.hyphen_after)), &mut key);
+            // A possessive inside a name keeps its "s": "People's Republic of China".
+            if t[i..j].iter().any(|w| w.possessive) {
+                let inner: Vec<(String, bool)> = t[i..=j]
+                    .iter()
+                    .enumerate()
+                    .map(|(k, w)| {
+                        let mut word = toks.key(w).to_string();
+                        if w.possessive && i + k < j {
+                            word.push('s');
+                        }
+                        (word, w.hyphen_after)
+                    })
+                    .collect();
+                key.clear();
+                join_key(inner.iter().map(|(w, h)| (w.as_str(), *h)), &mut key);
+            } else {
+                key.clear();
+                join_key(t[i..=j].iter().map(|w| (toks.key(w), w.hyphen_after)), &mut key);
+            }
             // One letter alone ("I", "A") is never a name; in "U.S." it is.
             let single_letter = j == i && key.chars().count() == 1;
             if let Some(value) = store.fst().get(&key).filter(|_| !single_letter) {

@@ -82,7 +82,7 @@ pub fn is_organisation_word(folded: &str) -> bool {
             | "star" | "sun" | "globe" | "sentinel" | "bee" | "register" | "dispatch" | "bulletin" | "monitor"
             | "weekly" | "today" | "live" | "online" | "capitals" | "nationals" | "senators" | "giants" | "kings"
             | "bulls" | "lakers" | "warriors" | "rangers" | "city" | "cup" | "open" | "grand" | "prix" | "marathon"
-            | "games" | "trophy" | "championship" | "series" | "tech" | "state"
+            | "games" | "trophy" | "championship" | "series" | "tech" | "state" | "voice" | "corporation" | "corp"
     )
 }
 
@@ -114,5 +114,14 @@ pub fn is_calendar_word(folded: &str) -> bool {
         "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february"
             | "march" | "april" | "may" | "june" | "july" | "august" | "september" | "october" | "november" | "december"
             | "jan" | "feb" | "mar" | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec"
+    )
+}
+
+/// Verbs of speech: a one-word name right before one is a person ("Ali said").
+pub fn is_speech_verb(folded: &str) -> bool {
+    matches!(
+        folded,
+        "said" | "says" | "told" | "added" | "explained" | "wrote" | "tweeted" | "insisted" | "recalled" | "asked"
+            | "replied" | "noted" | "argued" | "admitted" | "stated"
     )
 }

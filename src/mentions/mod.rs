@@ -39,6 +39,10 @@ pub struct Cues {
     pub disease: bool,
     /// A frequent surname, or a word seen earlier in the document as part of a person's name.
     pub surname: bool,
+    /// A one-word name followed by "said", "told", ...: a person unless a country or capital.
+    pub speaker: bool,
+    /// Between slashes, as in the flu strain "A/California/7/2009".
+    pub in_code: bool,
     /// Straight after a lower-case article joined by a hyphen ("al-Sudani").
     pub after_article: bool,
     /// Opens the text in capitals and is followed by a comma or dash: a dateline.
@@ -130,6 +134,16 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
         }
     }
     let before = text[..head.start].chars().next_back();
+    cues.in_code = before == Some('/') && text[t[last - 1].end..].starts_with('/');
+    if last - first == 1 && last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() {
+        cues.speaker = is_speech_verb(toks.key(&t[last]));
+    }
+    // "Peanut Corporation of America", "University of Texas": after "of" that follows an organisation word.
+    if first >= 2 && toks.key(&t[first - 1]) == "of" && t[first - 2].joins_next && t[first - 1].joins_next {
+        if is_organisation_word(toks.key(&t[first - 2])) && is_capitalised(t[first - 2].shape) {
+            cues.organisation = true;
+        }
+    }
     let after_text = &text[t[last - 1].end..];
     cues.currency = before == Some('$') || after_text.starts_with('$');
     cues.surname = last - first == 1 && is_surname(toks.key(&head));

@@ -128,7 +128,7 @@ pub fn tokenize(text: &str) -> Tokens {
     for i in 0..n {
         let t = tokens[i];
         tokens[i].sentence_start = i == 0 || opens_sentence(text, t.start);
-        if i + 1 < n && !t.possessive {
+        if i + 1 < n {
             let gap = &text[w_end(&t, text)..tokens[i + 1].start];
             tokens[i].joins_next = gap_joins(&text[t.start..t.end], gap);
         }

@@ -150,6 +150,12 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     if c.after_article && top.name_kind == NameKind::Demonym {
         return Some("an Arabic family name (al- before a demonym: al-Sudani)");
     }
+    if c.in_code {
+        return Some("part of a code between slashes (A/California/7/2009)");
+    }
+    if c.speaker && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC") {
+        return Some("a person: a single name followed by a verb of speech");
+    }
     if c.currency {
         return Some("part of a currency sign (US$)");
     }
