@@ -82,7 +82,7 @@ pub fn is_organisation_word(folded: &str) -> bool {
             | "star" | "sun" | "globe" | "sentinel" | "bee" | "register" | "dispatch" | "bulletin" | "monitor"
             | "weekly" | "today" | "live" | "online" | "capitals" | "nationals" | "senators" | "giants" | "kings"
             | "bulls" | "lakers" | "warriors" | "rangers" | "city" | "cup" | "open" | "grand" | "prix" | "marathon"
-            | "games" | "trophy" | "championship" | "series" | "tech" | "state" | "voice" | "corporation" | "corp"
+            | "games" | "trophy" | "championship" | "series" | "tech" | "state" | "voice"
     )
 }
 
@@ -124,4 +124,10 @@ pub fn is_speech_verb(folded: &str) -> bool {
         "said" | "says" | "told" | "added" | "explained" | "wrote" | "tweeted" | "insisted" | "recalled" | "asked"
             | "replied" | "noted" | "argued" | "admitted" | "stated"
     )
+}
+
+/// Area words that name a second-level division ("Orange county"); the
+/// others name a first-level one ("Hama province", "New York state").
+pub fn is_second_level_area_word(folded: &str) -> bool {
+    matches!(folded, "county" | "district" | "parish" | "municipality" | "raion")
 }

@@ -33,6 +33,8 @@ pub struct Cues {
     pub starts_longer_name: bool,
     /// Followed by a lower-case area word ("Hama province").
     pub area_word_after: bool,
+    /// That area word names a second-level division ("county", "district").
+    pub second_level_area: bool,
     /// Part of a currency sign: "US$", "$US", "HK$".
     pub currency: bool,
     /// Followed by a word that makes it a disease's name ("West Nile virus").
@@ -158,6 +160,7 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
         let nk = toks.key(&n);
         if n.shape == Shape::Lower && is_area_word(nk) {
             cues.area_word_after = true;
+            cues.second_level_area = is_second_level_area_word(nk);
         } else if is_capitalised(n.shape) {
             if is_organisation_word(nk) {
                 cues.organisation = true;

@@ -85,10 +85,6 @@ fn strong(c: &Cand) -> bool {
     }
 }
 
-fn is_area(k: Kind) -> bool {
-    matches!(k, Kind::Admin1 | Kind::Admin2 | Kind::Region)
-}
-
 fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
     let store = gaz.store();
     let mut postings: Vec<Posting> = Vec::new();
@@ -107,7 +103,8 @@ fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
             let mt = if p.name_kind == NameKind::Main { MatchType::Exact } else { MatchType::Alternate };
             let mut s = prior(&place, p.name_kind, mt, &mut reasons);
             if m.cues.area_word_after {
-                s = if is_area(place.kind) { (s + 0.2).min(1.0) } else { s * 0.3 };
+                let wanted = if m.cues.second_level_area { Kind::Admin2 } else { Kind::Admin1 };
+                s = if place.kind == wanted || place.kind == Kind::Region { (s + 0.2).min(1.0) } else { s * 0.3 };
             }
             Cand { place, name_kind: p.name_kind, prior: s, score: s, supported: false, locally_supported: false }
         })
@@ -225,13 +222,21 @@ impl Evidence {
     }
 }
 
-fn gather(cands: &[Vec<Cand>], chosen: &[Option<usize>], mentions: &[Mention], with_places: bool) -> Evidence {
+/// Mentions of one name form one source of evidence ("one sense per
+/// discourse"): two "Mexico"s do not back each other. `source[k]` is the
+/// first mention with mention k's name.
+fn sources(mentions: &[Mention]) -> Vec<usize> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    mentions.iter().enumerate().map(|(k, m)| *first.entry(m.key.as_str()).or_insert(k)).collect()
+}
+
+fn gather(cands: &[Vec<Cand>], chosen: &[Option<usize>], mentions: &[Mention], source: &[usize], with_places: bool) -> Evidence {
     let mut ev = Evidence::default();
-    for (k, choice) in chosen.iter().enumerate() {
-        let Some(ci) = choice else { continue };
-        let c = &cands[k][*ci];
-        let p = &c.place;
-        let weight = if mentions[k].cues.dateline { 2.0 } else { 1.0 };
+    for (m, choice) in chosen.iter().enumerate() {
+        let Some(ci) = *choice else { continue };
+        let k = source[m];
+        let p = &cands[m][ci].place;
+        let weight = if mentions[m].cues.dateline { 2.0 } else { 1.0 };
         let mut country = |cc: &str, w: f64| {
             if !cc.is_empty() {
                 ev.countries.entry(cc.to_string()).or_default().push((k, w));
@@ -258,8 +263,8 @@ fn gather(cands: &[Vec<Cand>], chosen: &[Option<usize>], mentions: &[Mention], w
     ev
 }
 
-/// Scores every candidate of mention `k` with the evidence. Returns whether
-/// the best candidate found support beyond its prior.
+/// Scores every candidate of a mention whose evidence source is `k` (see
+/// [`sources`]), marking which candidates the rest of the document backs.
 fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Cand>) {
     let total = ev.total_country_weight();
     for c in cands.iter_mut() {
@@ -364,14 +369,15 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
     let mut chosen: Vec<Option<usize>> =
         cands.iter().enumerate().map(|(k, cs)| if accepted[k] { pick(cs) } else { None }).collect();
 
+    let source = sources(mentions);
     for pass in 0..2 {
-        let ev = gather(&cands, &chosen, mentions, pass > 0);
+        let ev = gather(&cands, &chosen, mentions, &source, pass > 0);
         for k in 0..mentions.len() {
             if !accepted[k] {
                 continue;
             }
             let container = mentions[k].followed_by_comma_name.and_then(|n| chosen[n].map(|ci| cands[n][ci].clone()));
-            score_with(k, &mut cands[k], &ev, container.as_ref());
+            score_with(source[k], &mut cands[k], &ev, container.as_ref());
             chosen[k] = pick(&cands[k]);
         }
     }

@@ -1,0 +1,5 @@
+mod util;
+mod geocode;
+mod gazetteer;
+mod extract;
+mod eval;
