@@ -12,8 +12,12 @@ the same N gives the same file.
 import random
 import sys
 
-SYLLABLES = ["ka", "ra", "lo", "mi", "sa", "tan", "bur", "el", "dor", "vi", "an", "qu", "ze", "hal", "ab", "ur",
-             "no", "ti", "gra", "den", "is", "mar", "ko", "sha", "lin", "ber", "go", "fa", "ru", "ny", "ost", "wen"]
+ONSETS = ["", "b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "sh", "kh", "br", "st", "gr", "tr"]
+VOWELS = ["a", "e", "i", "o", "u", "ai", "ou", "ei"]
+CODAS = ["", "", "n", "r", "l", "s", "m", "d", "k"]
+# 22 x 8 x 9 = 1,584 syllables: 2 to 4 of them give names that are mostly
+# distinct at 12 million rows, like GeoNames' own (about 80% distinct).
+SYLLABLES = [o + v + c for o in ONSETS for v in VOWELS for c in CODAS]
 FEATURES = [("P", "PPL")] * 40 + [("H", "STM"), ("H", "LK"), ("T", "MT"), ("T", "HLL"), ("S", "FRM"), ("S", "SCH"),
             ("A", "ADM3"), ("L", "LCTY"), ("V", "FRST"), ("P", "PPLA3")] * 3
 COUNTRIES = ["US", "IN", "CN", "RU", "BR", "MX", "DE", "FR", "IR", "IQ", "SY", "TR", "NG", "ID", "PK", "GB"]

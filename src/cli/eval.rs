@@ -2,7 +2,7 @@
 //! scores it with the standard protocol (see `eval::score`).
 
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use crate::eval::gold::{read_gold, GoldDoc};
+use crate::eval::gold::{read_gold, GoldDoc, GoldError};
 use crate::eval::score::{Accumulator, Predicted, ScoreOptions};
 use crate::extract::{extract_toponyms, Toponym};
 use crate::gazetteer::Gazetteer;
@@ -62,7 +62,10 @@ fn counted_types(docs: &[GoldDoc], count: Counted) -> (Vec<&'static str>, &'stat
 
 pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
     let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
-    let docs = read_gold(&args.gold).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let docs = read_gold(&args.gold).map_err(|e| match e {
+        GoldError::Io { .. } => CliError::new(Exit::InputUnreadable, e.to_string()),
+        GoldError::BadLine { .. } => CliError::bad_input(e.to_string()),
+    })?;
     if docs.is_empty() {
         return Err(CliError::bad_input(format!("{}: no documents", args.gold.display())));
     }

@@ -235,6 +235,9 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, point: &str, format: Format)
     Ok(Exit::Ok)
 }
 
+/// Distinct names remembered while streaming a CSV.
+const CACHE_LIMIT: usize = 200_000;
+
 /// Columns that `--csv` adds to every row.
 pub const ADDED_COLUMNS: [&str; 6] = ["lat", "lon", "gazetteer_id", "country_code", "match", "candidates"];
 
@@ -298,6 +301,9 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
         let name_bytes = record.get(name_col).unwrap_or(b"");
         let country_bytes = country_col.and_then(|c| record.get(c)).unwrap_or(b"");
         let key = (name_bytes.to_vec(), country_bytes.to_vec());
+        if cache.len() >= CACHE_LIMIT {
+            cache.clear(); // bounded memory on files with millions of distinct names
+        }
         if !cache.contains_key(&key) {
             let name = std::str::from_utf8(name_bytes).map_err(|e| {
                 CliError::bad_input(format!(

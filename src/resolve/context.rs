@@ -144,7 +144,9 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     if c.person {
         return Some("a person's name (title or given name next to it, or used so elsewhere in the text)");
     }
-    if c.after_article && top.name_kind == NameKind::Demonym {
+    // A nisba: "al-Sudani", "al-Masri" are family names, whether the word is
+    // listed as a demonym or as a foreign name of the country.
+    if c.after_article && !m.key.contains(' ') && top.name_kind != NameKind::Main {
         return Some("an Arabic family name (al- before a demonym: al-Sudani)");
     }
     if c.in_code {

@@ -4,8 +4,6 @@ use super::prior::{prior, MatchType};
 use crate::gazetteer::writer::strip_area_words;
 use crate::gazetteer::{Gazetteer, Kind, NameKind, Place, Posting};
 use crate::text::fold::fold;
-use fst::automaton::Levenshtein;
-use fst::{IntoStreamer, Streamer};
 
 /// One way a name may be read: a place and how well it fits.
 #[derive(Debug, Clone)]
@@ -94,7 +92,10 @@ fn collect(gaz: &Gazetteer, q: &Query<'_>, key: &str, out: &mut Vec<Candidate>) 
         let mt = if p.name_kind == NameKind::Main { MatchType::Exact } else { MatchType::Alternate };
         push(gaz, q, p, mt, area_asked, out);
     }
-    if let Some(short) = short {
+    // "Kurdistan Region" is a record of its own: the shortened "Kurdistan"
+    // is only asked when the full name found no area.
+    let full_found_area = out.iter().any(|c| matches!(c.place.kind, Kind::Admin1 | Kind::Admin2 | Kind::Region));
+    if let Some(short) = short.filter(|_| !full_found_area) {
         gaz.store().lookup(short, &mut postings);
         for p in postings.drain(..) {
             push(gaz, q, p, MatchType::Alternate, true, out);
@@ -103,20 +104,18 @@ fn collect(gaz: &Gazetteer, q: &Query<'_>, key: &str, out: &mut Vec<Candidate>) 
 }
 
 fn collect_fuzzy(gaz: &Gazetteer, q: &Query<'_>, key: &str, out: &mut Vec<Candidate>) {
-    let chars = key.chars().count();
-    let distance = match chars {
+    let distance = match key.chars().count() {
         0..=4 => return,
         5..=9 => 1,
         _ => 2,
     };
-    let Ok(automaton) = Levenshtein::new(key, distance) else { return };
-    let mut stream = gaz.store().fst().search(automaton).into_stream();
     let mut postings = Vec::new();
-    while let Some((_, value)) = stream.next() {
+    for (value, _) in super::fuzzy::within_distance(gaz.store().fst().as_fst(), key, distance, 64) {
         gaz.store().postings_of(value, &mut postings);
     }
+    let area_asked = strip_area_words(key).is_some();
     for p in postings {
-        push(gaz, q, p, MatchType::Fuzzy, strip_area_words(key).is_some(), out);
+        push(gaz, q, p, MatchType::Fuzzy, area_asked, out);
     }
 }
 

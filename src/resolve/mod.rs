@@ -2,6 +2,7 @@
 //! geocoder) or in a document's context (`context`).
 
 pub mod context;
+pub mod fuzzy;
 pub mod lookup;
 pub mod prior;
 
