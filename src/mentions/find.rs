@@ -32,23 +32,108 @@ fn may_start(shape: Shape, key: &str) -> bool {
     }
 }
 
-/// Whether some name in the index starts with `prefix`.
-fn is_prefix(store: &Store, prefix: &str) -> bool {
-    let fst = store.fst().as_fst();
-    let mut node = fst.root();
-    for &b in prefix.as_bytes() {
-        match node.find_input(b) {
-            Some(i) => node = fst.node(node.transition(i).addr),
-            None => return false,
-        }
+/// Walks the name index byte by byte, remembering where it stands, so that
+/// extending "new" to "new york" only walks the new bytes.
+struct Walker<'f> {
+    fst: &'f fst::raw::Fst<&'static [u8]>,
+    node: fst::raw::Node<'f>,
+    output: fst::raw::Output,
+    /// The bytes walked so far (a prefix of some key), or None if the walk fell off.
+    walked: String,
+    alive: bool,
+}
+
+impl<'f> Walker<'f> {
+    fn new(fst: &'f fst::raw::Fst<&'static [u8]>) -> Self {
+        Walker { fst, node: fst.root(), output: fst::raw::Output::zero(), walked: String::new(), alive: true }
     }
-    true
+
+    /// Moves to `key`, reusing the walk when `key` extends what was walked.
+    /// Returns false when no name starts with `key`.
+    fn seek(&mut self, key: &str) -> bool {
+        if !(self.alive && key.starts_with(self.walked.as_str())) {
+            self.node = self.fst.root();
+            self.output = fst::raw::Output::zero();
+            self.walked.clear();
+            self.alive = true;
+        }
+        for &b in &key.as_bytes()[self.walked.len()..] {
+            match self.node.find_input(b) {
+                Some(i) => {
+                    let t = self.node.transition(i);
+                    self.output = self.output.cat(t.out);
+                    self.node = self.fst.node(t.addr);
+                }
+                None => {
+                    self.alive = false;
+                    return false;
+                }
+            }
+        }
+        self.walked.clear();
+        self.walked.push_str(key);
+        true
+    }
+
+    /// The index value if the walked bytes are a whole name.
+    fn value(&self) -> Option<u64> {
+        (self.alive && self.node.is_final()).then(|| self.output.cat(self.node.final_output()).value())
+    }
+}
+
+/// One-word lookups: the name index value of the word, and whether some
+/// longer name starts with it. Kept per thread across documents (news
+/// vocabulary repeats), for one gazetteer at a time, and bounded.
+#[derive(Default)]
+struct WordCache {
+    gazetteer: usize,
+    words: std::collections::HashMap<String, (Option<u64>, bool)>,
+}
+
+const WORD_CACHE_LIMIT: usize = 200_000;
+
+thread_local! {
+    static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
+}
+
+impl WordCache {
+    fn lookup(&mut self, walker: &mut Walker<'_>, key: &str) -> (Option<u64>, bool) {
+        if let Some(hit) = self.words.get(key) {
+            return *hit;
+        }
+        let found = walker.seek(key);
+        let value = walker.value().filter(|_| found);
+        let mut spaced = String::with_capacity(key.len() + 1);
+        spaced.push_str(key);
+        spaced.push(' ');
+        // An article ("al") leads to names without it, so it always extends.
+        let extends = walker.seek(&spaced) || crate::text::fold::is_dropped_article(key, true, true, true);
+        if self.words.len() >= WORD_CACHE_LIMIT {
+            self.words.clear();
+        }
+        self.words.insert(key.to_string(), (value, extends));
+        (value, extends)
+    }
 }
 
 pub fn find_names(store: &Store, toks: &Tokens) -> Vec<NameMatch> {
+    WORD_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        // Gazetteer bytes are never freed (embedded or leaked mmap): their address names them.
+        let id = store.fst().as_fst().as_bytes().as_ptr() as usize;
+        if cache.gazetteer != id {
+            cache.words.clear();
+            cache.gazetteer = id;
+        }
+        find_with(store, toks, &mut cache)
+    })
+}
+
+fn find_with(store: &Store, toks: &Tokens, cache: &mut WordCache) -> Vec<NameMatch> {
     let t = &toks.tokens;
     let mut out = Vec::new();
     let mut key = String::new();
+    let mut walker = Walker::new(store.fst().as_fst());
     let mut i = 0;
     while i < t.len() {
         if !may_start(t[i].shape, toks.key(&t[i])) {
@@ -87,15 +172,26 @@ pub fn find_names(store: &Store, toks: &Tokens) -> Vec<NameMatch> {
             }
             // One letter alone ("I", "A") is never a name; in "U.S." it is.
             let single_letter = j == i && key.chars().count() == 1;
-            if let Some(value) = store.fst().get(&key).filter(|_| !single_letter) {
-                best = Some(NameMatch { first: i, last: j + 1, key: key.clone(), value });
-            }
-            // A leading article ("Al-") may drop out of the key once a word follows.
-            if j > i {
-                key.push(' ');
-                if !is_prefix(store, &key) {
+            if j == i {
+                // Most windows are one word that names nothing: answer those from the cache.
+                let (value, extends) = cache.lookup(&mut walker, &key);
+                if let Some(value) = value.filter(|_| !single_letter) {
+                    best = Some(NameMatch { first: i, last: j + 1, key: key.clone(), value });
+                }
+                if !extends {
                     break;
                 }
+                key.push(' ');
+                j += 1;
+                continue;
+            }
+            let found = walker.seek(&key);
+            if let Some(value) = walker.value().filter(|_| found && !single_letter) {
+                best = Some(NameMatch { first: i, last: j + 1, key: key.clone(), value });
+            }
+            key.push(' ');
+            if !walker.seek(&key) {
+                break;
             }
             j += 1;
         }

@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use tokens::{tokenize, Shape, Tokens};
 
 /// What the words around a name say about it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Cues {
     /// First word of a sentence, heading or quotation: capitals prove nothing.
     pub sentence_start: bool,

@@ -13,9 +13,9 @@
 //! Two passes: the second recomputes 3 and 5 from the first pass's choices.
 
 use super::prior::{population_scale, prior, MatchType};
-use crate::gazetteer::spatial::distance_km;
+use crate::gazetteer::spatial::{unit_vector, EARTH_RADIUS_KM};
 use crate::gazetteer::{Gazetteer, Kind, NameKind, Place, Posting};
-use crate::mentions::Mention;
+use crate::mentions::{Cues, Mention};
 use std::collections::HashMap;
 
 /// How a place name is used.
@@ -74,8 +74,9 @@ struct Cand {
     locally_supported: bool,
 }
 
-/// Most candidates kept per name (by prior) before context scoring.
-const MAX_CANDIDATES: usize = 400;
+/// Most candidates kept per name before context scoring: all areas first,
+/// then places by population.
+const MAX_CANDIDATES: usize = 64;
 
 fn strong(c: &Cand) -> bool {
     match c.place.kind {
@@ -90,8 +91,12 @@ fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
     let mut postings: Vec<Posting> = Vec::new();
     store.postings_of(m.value, &mut postings);
     if postings.len() > MAX_CANDIDATES {
-        // Huge lists ("San Jose") are cut to the most populous places.
-        postings.sort_by_key(|p| std::cmp::Reverse(store.population(p.record)));
+        // Long lists ("San Jose", "Victoria") are cut to the areas and the
+        // most populous places, reading only the fixed-size record part.
+        postings.sort_by_key(|p| {
+            let area = matches!(store.kind(p.record), Kind::Country | Kind::Continent | Kind::Region | Kind::Admin1);
+            (!area, std::cmp::Reverse(store.population(p.record)), p.record)
+        });
         postings.truncate(MAX_CANDIDATES);
     }
     let mut reasons = Vec::new();
@@ -208,8 +213,8 @@ struct Evidence {
     countries: HashMap<String, Vec<(usize, f64)>>,
     /// GeoNames admin1 key -> mentions
     admin1: HashMap<String, Vec<usize>>,
-    /// (mention, lat, lon) of places below region level
-    anchors: Vec<(usize, f64, f64)>,
+    /// (mention, unit vector) of places below region level
+    anchors: Vec<(usize, [f64; 3])>,
 }
 
 impl Evidence {
@@ -256,7 +261,7 @@ fn gather(cands: &[Vec<Cand>], chosen: &[Option<usize>], mentions: &[Mention], s
                     ev.admin1.entry(p.admin1_code.to_string()).or_default().push(k);
                 }
                 if matches!(p.kind, Kind::City | Kind::Admin2) {
-                    ev.anchors.push((k, p.lat, p.lon));
+                    ev.anchors.push((k, unit_vector(p.lat, p.lon)));
                 }
             }
             _ => {}
@@ -299,13 +304,16 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
                 local = true;
             }
         }
-        if matches!(p.kind, Kind::City | Kind::Admin2) {
-            let nearest = ev
+        if matches!(p.kind, Kind::City | Kind::Admin2) && ev.anchors.iter().any(|a| a.0 != k) {
+            // Closeness by the dot product of unit vectors: no trigonometry per pair.
+            let v = unit_vector(p.lat, p.lon);
+            let closest = ev
                 .anchors
                 .iter()
                 .filter(|a| a.0 != k)
-                .map(|(_, la, lo)| distance_km(p.lat, p.lon, *la, *lo))
-                .fold(f64::INFINITY, f64::min);
+                .map(|(_, a)| v[0] * a[0] + v[1] * a[1] + v[2] * a[2])
+                .fold(f64::NEG_INFINITY, f64::max);
+            let nearest = closest.clamp(-1.0, 1.0).acos() * EARTH_RADIUS_KM;
             if nearest < 50.0 {
                 s += 0.15;
                 support = true;
@@ -338,7 +346,12 @@ fn metonym(text: &str, m: &Mention, p: &Place<'_>) -> bool {
     if METONYM_VERBS.contains(&next_word.as_str()) {
         return true;
     }
-    let before = text[..m.start].trim_end().to_lowercase();
+    // Only the last few words before the name matter.
+    let mut from = m.start.saturating_sub(24);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text[from..m.start].trim_end().to_lowercase();
     METONYM_BEFORE.iter().any(|b| before.ends_with(b))
 }
 
@@ -353,7 +366,12 @@ fn confidence(top: &Cand, second: Option<&Cand>) -> f64 {
 /// Resolves a document's mentions. Returns the accepted ones in text order,
 /// and the rejected ones with their reasons.
 pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (Vec<Resolution>, Vec<Rejection>) {
-    let mut cands: Vec<Vec<Cand>> = mentions.iter().map(|m| candidates(gaz, m)).collect();
+    // Mentions of the same name in the same setting share one candidate list.
+    let mut memo: HashMap<(&str, Cues), Vec<Cand>> = HashMap::new();
+    let mut cands: Vec<Vec<Cand>> = mentions
+        .iter()
+        .map(|m| memo.entry((m.key.as_str(), m.cues)).or_insert_with(|| candidates(gaz, m)).clone())
+        .collect();
     let mut rejected = Vec::new();
     let mut accepted: Vec<bool> = vec![true; mentions.len()];
     for (k, m) in mentions.iter().enumerate() {
