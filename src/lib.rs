@@ -15,6 +15,7 @@
 
 pub mod cli;
 pub mod eval;
+pub mod events;
 pub mod extract;
 pub mod focus;
 pub mod gazetteer;

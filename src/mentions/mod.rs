@@ -7,6 +7,7 @@
 pub mod find;
 pub mod lexicon;
 pub mod tokens;
+pub mod unlisted;
 
 use crate::gazetteer::Store;
 use find::find_names;
@@ -63,6 +64,8 @@ pub struct Mention {
     pub cues: Cues,
     /// The name continues ", X" with a name found right after (containment: "Bangor, Maine").
     pub followed_by_comma_name: Option<usize>,
+    /// Set for a place the gazetteer does not list (`value` is then 0): why it is taken for a place.
+    pub unlisted: Option<&'static str>,
 }
 
 /// Finds candidate place names in `text` with their cues.
@@ -89,8 +92,24 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
             value: m.value,
             cues,
             followed_by_comma_name: None,
+            unlisted: None,
         });
     }
+    for u in unlisted::find_unlisted(&toks, text, &matches) {
+        let (first, last) = (toks.tokens[u.first], toks.tokens[u.last - 1]);
+        let mut key = String::new();
+        crate::text::fold::join_key(toks.tokens[u.first..u.last].iter().map(|w| (toks.key(w), w.hyphen_after)), &mut key);
+        out.push(Mention {
+            start: first.start,
+            end: last.end,
+            key,
+            value: 0,
+            cues: Cues { sentence_start: first.sentence_start, ..Cues::default() },
+            followed_by_comma_name: None,
+            unlisted: Some(u.reason),
+        });
+    }
+    out.sort_by_key(|m| m.start);
     // "Bangor, Maine": a name, a comma, and the next name straight after it.
     for k in 0..out.len().saturating_sub(1) {
         let gap = &text[out[k].end..out[k + 1].start];

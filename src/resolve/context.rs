@@ -89,6 +89,9 @@ fn strong(c: &Cand) -> bool {
 fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
     let store = gaz.store();
     let mut postings: Vec<Posting> = Vec::new();
+    if m.unlisted.is_some() {
+        return Vec::new();
+    }
     store.postings_of(m.value, &mut postings);
     if postings.len() > MAX_CANDIDATES {
         // Long lists ("San Jose", "Victoria") are cut to the areas and the
@@ -432,6 +435,18 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
 
     let mut out = Vec::new();
     for (k, m) in mentions.iter().enumerate() {
+        if let Some(why) = m.unlisted {
+            // Reported, with no place and no coordinates, rather than dropped.
+            out.push(Resolution {
+                mention: k,
+                place: None,
+                name_kind: NameKind::Main,
+                mention_type: MentionType::Place,
+                confidence: 0.0,
+                reasons: vec![why.to_string()],
+            });
+            continue;
+        }
         if !accepted[k] {
             continue;
         }
