@@ -338,7 +338,7 @@ const METONYM_VERBS: &[&str] = &[
     "claimed", "rejected", "backs", "backed", "supports", "condemned", "welcomed", "threatened", "responded", "agreed",
     "signed", "wants", "vowed", "pledged", "blamed", "recognised", "recognized", "imposed", "sanctioned",
 ];
-const METONYM_BEFORE: &[&str] = &["allies of", "ally of", "backed by", "pressure from", "ties with", "relations with", "talks with", "support from", "sanctions on"];
+const METONYM_BEFORE: &[&str] = &["allies of", "ally of", "backers of", "backer of", "supporters of", "patrons of", "backed by", "pressure from", "ties with", "relations with", "talks with", "support from", "sanctions on"];
 
 fn metonym(text: &str, m: &Mention, p: &Place<'_>) -> bool {
     if !(p.kind == Kind::Country || p.feature_code == "PPLC") {
