@@ -46,6 +46,8 @@ pub struct Cues {
     pub speaker: bool,
     /// Between slashes, as in the flu strain "A/California/7/2009".
     pub in_code: bool,
+    /// After "in", "at", "from", "near", "of": a location, not a speaker or a government.
+    pub after_locative: bool,
     /// Straight after a lower-case article joined by a hyphen ("al-Sudani").
     pub after_article: bool,
     /// Opens the text in capitals and is followed by a comma or dash: a dateline.
@@ -150,12 +152,17 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
         if is_person_title(pk) || (is_capitalised(p.shape) && is_given_name(pk) && p.shape != Shape::AllCaps) {
             cues.person = true;
         }
-        if is_capitalised(p.shape) && !is_name_connector(pk) && !p.sentence_start || (is_capitalised(p.shape) && p.sentence_start && !is_common_word(pk) && pk.len() > 1) {
+        // A capitalised word before the name makes it part of a longer name,
+        // unless that word only has its capital for opening the sentence.
+        if is_capitalised(p.shape) && !is_name_connector(pk) && !p.sentence_start {
             cues.inside_longer_name = true;
         }
     }
     let before = text[..head.start].chars().next_back();
     cues.in_code = before == Some('/') && text[t[last - 1].end..].starts_with('/');
+    cues.after_locative = first > 0
+        && t[first - 1].joins_next
+        && matches!(toks.key(&t[first - 1]), "in" | "at" | "from" | "near" | "of" | "outside" | "across" | "around" | "inside");
     if last - first == 1 && last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() {
         cues.speaker = is_speech_verb(toks.key(&t[last]));
     }

@@ -48,6 +48,13 @@ fn shape_of(word: &str) -> Shape {
     let mut chars = word.chars();
     let Some(first) = chars.next() else { return Shape::Lower };
     if first.is_lowercase() {
+        // "d'Ivoire", "l'Aquila": an elided article before a capital.
+        let mut rest = word.chars().skip(1);
+        if let (Some(a), Some(c)) = (rest.next(), rest.next()) {
+            if matches!(a, '\'' | '’') && c.is_uppercase() {
+                return Shape::Capitalized;
+            }
+        }
         return Shape::Lower;
     }
     if !first.is_uppercase() {

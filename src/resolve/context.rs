@@ -160,20 +160,23 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     if c.in_code {
         return Some("part of a code between slashes (A/California/7/2009)");
     }
-    if c.speaker && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC") {
+    if c.speaker && !c.after_locative && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC") {
         return Some("a person: a single name followed by a verb of speech");
     }
     if c.currency {
         return Some("part of a currency sign (US$)");
     }
-    let main_and_strong = strong(top) && top.name_kind != NameKind::Alternate && top.name_kind != NameKind::Shortened;
+    // An abbreviation of a country or region ("U.S.", "UK", "NSW") counts as its own name here.
+    let abbreviation = (c.all_caps || m.key.contains(' ') && m.key.split(' ').all(|w| w.len() == 1))
+        && matches!(top.place.kind, Kind::Country | Kind::Admin1);
+    let main_and_strong = strong(top) && (abbreviation || !matches!(top.name_kind, NameKind::Alternate | NameKind::Shortened));
     if (c.inside_longer_name || c.starts_longer_name) && !main_and_strong && top.name_kind != NameKind::Demonym {
         return Some("part of a longer capitalised name");
     }
     if (c.organisation || c.disease) && !strong(top) {
         return Some("part of the name of an organisation or a disease");
     }
-    if c.common_word && !matches!(top.name_kind, NameKind::Main | NameKind::Demonym) {
+    if c.common_word && !matches!(top.name_kind, NameKind::Main | NameKind::Demonym) && (c.sentence_start || !strong(top)) {
         return Some("a common English word, and not the place's own name");
     }
     if c.all_caps && !c.dateline && !strong(top) {
@@ -193,7 +196,10 @@ fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
         let ok = if cues.sentence_start || cues.all_caps {
             matches!(c.place.kind, Kind::Country | Kind::Continent | Kind::Region)
         } else {
-            matches!(c.place.kind, Kind::Country | Kind::Continent) || (strong(c) && c.locally_supported)
+            // Mid-sentence with a capital: a country, a capital or a city of a
+            // million ("Mecca", "Shanghai") is the place; a smaller one needs local support.
+            let major = c.place.kind == Kind::City && (c.place.population >= 1_000_000 || c.place.feature_code == "PPLC");
+            matches!(c.place.kind, Kind::Country | Kind::Continent) || major || (strong(c) && c.locally_supported)
         };
         if !ok {
             return Some("a common English word without support from the document");
@@ -341,7 +347,8 @@ const METONYM_VERBS: &[&str] = &[
 const METONYM_BEFORE: &[&str] = &["allies of", "ally of", "backers of", "backer of", "supporters of", "patrons of", "backed by", "pressure from", "ties with", "relations with", "talks with", "support from", "sanctions on"];
 
 fn metonym(text: &str, m: &Mention, p: &Place<'_>) -> bool {
-    if !(p.kind == Kind::Country || p.feature_code == "PPLC") {
+    // "Officials in Israel said": the place itself.
+    if m.cues.after_locative || !(p.kind == Kind::Country || p.feature_code == "PPLC") {
         return false;
     }
     let after = text[m.end..].trim_start_matches(['\'', '’', 's']).trim_start();
