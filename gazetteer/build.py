@@ -702,7 +702,10 @@ def build(S, region_points):
             fcode = "PCL"
         # demonyms
         dems = set()
-        lowernames = {main.lower()} | {a.lower() for a in alts}
+        # A demonym that is also among the alternate names ("German" is
+        # Germany's name in some languages) stays a demonym: the index
+        # builder gives demonyms precedence over alternate names.
+        lowernames = {main.lower()}
         v = nat.get(cc)
         if isinstance(v, str) and v.lower() not in lowernames and "," not in v:
             base = re.sub(r"\s*\(.*\)\s*$", "", v).strip()

@@ -176,7 +176,10 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     if (c.organisation || c.disease) && !strong(top) {
         return Some("part of the name of an organisation or a disease");
     }
-    if c.common_word && !matches!(top.name_kind, NameKind::Main | NameKind::Demonym) && (c.sentence_start || !strong(top)) {
+    // A common word that is only some place's alternate name ("Polio" is
+    // Poland in Esperanto) is the word, except for a major city ("Mecca").
+    let major_city = top.place.kind == Kind::City && top.place.population >= 1_000_000;
+    if c.common_word && !matches!(top.name_kind, NameKind::Main | NameKind::Demonym) && (c.sentence_start || !major_city) {
         return Some("a common English word, and not the place's own name");
     }
     if c.all_caps && !c.dateline && !strong(top) {
@@ -194,7 +197,7 @@ fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
     let cues = &m.cues;
     if cues.common_word {
         let ok = if cues.sentence_start || cues.all_caps {
-            matches!(c.place.kind, Kind::Country | Kind::Continent | Kind::Region)
+            matches!(c.place.kind, Kind::Country | Kind::Continent)
         } else {
             // Mid-sentence with a capital: a country, a capital or a city of a
             // million ("Mecca", "Shanghai") is the place; a smaller one needs local support.
