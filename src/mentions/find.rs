@@ -87,7 +87,7 @@ impl<'f> Walker<'f> {
 #[derive(Default)]
 struct WordCache {
     gazetteer: usize,
-    words: std::collections::HashMap<String, (Option<u64>, bool)>,
+    words: crate::text::fnv::FnvHashMap<String, (Option<u64>, bool)>,
 }
 
 const WORD_CACHE_LIMIT: usize = 200_000;

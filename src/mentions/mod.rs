@@ -12,7 +12,7 @@ pub mod unlisted;
 use crate::gazetteer::Store;
 use find::find_names;
 use lexicon::*;
-use std::collections::HashSet;
+use crate::text::fnv::FnvHashSet as HashSet;
 use tokens::{tokenize, Shape, Tokens};
 
 /// What the words around a name say about it.
@@ -211,7 +211,7 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
 /// and "assad"). A later "Assad" alone is then the person.
 fn person_name_words(toks: &Tokens) -> HashSet<&str> {
     let t = &toks.tokens;
-    let mut words = HashSet::new();
+    let mut words = HashSet::default();
     for i in 0..t.len() {
         let k = toks.key(&t[i]);
         let opens = is_person_title(k) || (t[i].shape == Shape::Capitalized && is_given_name(k));

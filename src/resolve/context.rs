@@ -15,8 +15,8 @@
 use super::prior::{population_scale, prior, MatchType};
 use crate::gazetteer::spatial::{unit_vector, EARTH_RADIUS_KM};
 use crate::gazetteer::{Gazetteer, Kind, NameKind, Place, Posting};
-use crate::mentions::{Cues, Mention};
-use std::collections::HashMap;
+use crate::mentions::Mention;
+use crate::text::fnv::FnvHashMap as HashMap;
 
 /// How a place name is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +84,39 @@ fn strong(c: &Cand) -> bool {
         Kind::City => c.place.population >= 100_000 || matches!(c.place.feature_code, "PPLC" | "PPLA"),
         _ => false,
     }
+}
+
+/// What `candidates` depends on besides the name: the cues it reads.
+fn candidate_setting(m: &Mention) -> u8 {
+    let c = &m.cues;
+    u8::from(c.area_word_after)
+        | u8::from(c.second_level_area) << 1
+        | u8::from(c.all_caps) << 2
+        | u8::from(c.dateline) << 3
+        | u8::from(m.key.chars().count() <= 3) << 4
+}
+
+/// Candidate lists depend only on the name and a few cues, and news repeats
+/// its names: they are kept per thread across documents, for one gazetteer
+/// at a time, and the cache is bounded.
+fn cached_candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
+    type Cache = (usize, HashMap<(u64, u8), Vec<Cand>>);
+    thread_local! {
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::new((0, HashMap::default()));
+    }
+    if m.unlisted.is_some() {
+        return Vec::new();
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        // Gazetteer bytes are never freed (embedded or leaked mmap): their address names them.
+        let id = gaz.store().fst().as_fst().as_bytes().as_ptr() as usize;
+        if cache.0 != id || cache.1.len() > 50_000 {
+            cache.1.clear();
+            cache.0 = id;
+        }
+        cache.1.entry((m.value, candidate_setting(m))).or_insert_with(|| candidates(gaz, m)).clone()
+    })
 }
 
 fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
@@ -245,7 +278,7 @@ impl Evidence {
 /// discourse"): two "Mexico"s do not back each other. `source[k]` is the
 /// first mention with mention k's name.
 fn sources(mentions: &[Mention]) -> Vec<usize> {
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut first: HashMap<&str, usize> = HashMap::default();
     mentions.iter().enumerate().map(|(k, m)| *first.entry(m.key.as_str()).or_insert(k)).collect()
 }
 
@@ -400,11 +433,7 @@ fn confidence(top: &Cand, second: Option<&Cand>, candidates: usize) -> f64 {
 /// and the rejected ones with their reasons.
 pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (Vec<Resolution>, Vec<Rejection>) {
     // Mentions of the same name in the same setting share one candidate list.
-    let mut memo: HashMap<(&str, Cues), Vec<Cand>> = HashMap::new();
-    let mut cands: Vec<Vec<Cand>> = mentions
-        .iter()
-        .map(|m| memo.entry((m.key.as_str(), m.cues)).or_insert_with(|| candidates(gaz, m)).clone())
-        .collect();
+    let mut cands: Vec<Vec<Cand>> = mentions.iter().map(|m| cached_candidates(gaz, m)).collect();
     let mut rejected = Vec::new();
     let mut accepted: Vec<bool> = vec![true; mentions.len()];
     for (k, m) in mentions.iter().enumerate() {
