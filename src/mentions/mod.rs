@@ -160,6 +160,14 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     }
     let before = text[..head.start].chars().next_back();
     cues.in_code = before == Some('/') && text[t[last - 1].end..].starts_with('/');
+    // "the state of Victoria", "the province of Alberta" ask for an area too.
+    if first >= 2 && toks.key(&t[first - 1]) == "of" && t[first - 2].shape == Shape::Lower && t[first - 2].joins_next && t[first - 1].joins_next {
+        let word = toks.key(&t[first - 2]);
+        if is_area_word(word) {
+            cues.area_word_after = true;
+            cues.second_level_area = is_second_level_area_word(word);
+        }
+    }
     cues.after_locative = first > 0
         && t[first - 1].joins_next
         && matches!(toks.key(&t[first - 1]), "in" | "at" | "from" | "near" | "of" | "outside" | "across" | "around" | "inside");
