@@ -21,5 +21,6 @@ pub mod focus;
 pub mod gazetteer;
 pub mod ingest;
 pub mod mentions;
+pub mod output;
 pub mod resolve;
 pub mod text;

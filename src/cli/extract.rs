@@ -1,16 +1,38 @@
-//! `geoevents extract`: documents in, their place mentions out (JSONL).
+//! `geoevents extract`: documents in; their place mentions out as JSONL,
+//! and/or their events as map layers.
 
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
+use crate::events::{document_events, Event};
 use crate::extract::{extract_toponyms, Toponym};
 use crate::focus::{document_focus, Focus};
 use crate::gazetteer::Gazetteer;
 use crate::ingest::{read_inputs, Document, IngestError, InputFormat, ReadOptions};
+use crate::output::areas::BuiltinAreas;
+use crate::output::records::{areas_layer, events_layer, places_layer, DocumentResult};
+use crate::output::{write_layers_styled, LayerFormat};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+
+/// What `--format` may ask for: the JSONL of mentions, or layer formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Jsonl,
+    Layer(LayerFormat),
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("jsonl") {
+            return Ok(OutputFormat::Jsonl);
+        }
+        s.parse::<LayerFormat>().map(OutputFormat::Layer).map_err(|_| format!("unknown format {s:?}: expected jsonl, geojson, geojsonseq, csv or gpkg"))
+    }
+}
 
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
@@ -20,6 +42,14 @@ pub struct ExtractArgs {
     /// Read every input as this format instead of going by extension.
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+    /// Output formats, several allowed (comma-separated or repeated): jsonl
+    /// (mentions, one line per document), geojson, geojsonseq, csv, gpkg
+    /// (layers). Default: jsonl, or geojson with --layers.
+    #[arg(long, value_name = "FORMAT", value_delimiter = ',')]
+    pub format: Vec<OutputFormat>,
+    /// Write the map layers (events, places, areas) into this folder.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "output")]
+    pub layers: Option<PathBuf>,
     /// Write the JSONL here (replaced atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -28,7 +58,7 @@ pub struct ExtractArgs {
     pub skip_bad: bool,
 }
 
-/// One line of `extract` output.
+/// One line of `extract` JSONL output.
 #[derive(Serialize)]
 pub struct DocumentOut<'a> {
     pub id: &'a str,
@@ -42,32 +72,86 @@ pub struct DocumentOut<'a> {
     pub published_at: Option<&'a str>,
     pub toponyms: &'a [Toponym],
     pub focus: Focus,
+    pub events: &'a [Event],
+}
+
+/// One document geoparsed.
+pub struct Processed {
+    pub toponyms: Vec<Toponym>,
+    pub events: Vec<Event>,
 }
 
 /// Documents are geoparsed in parallel in batches of about this many bytes;
 /// output keeps input order.
 const BATCH_BYTES: usize = 8 << 20;
 
+pub fn process(gaz: &Gazetteer, doc: &Document) -> Processed {
+    let toponyms = extract_toponyms(gaz, &doc.text);
+    let events = document_events(doc, &toponyms);
+    Processed { toponyms, events }
+}
+
+/// The JSONL line of a processed document (with its newline).
+pub fn document_line(doc: &Document, p: &Processed) -> String {
+    let out = DocumentOut {
+        id: &doc.id,
+        title: doc.title.as_deref(),
+        url: doc.url.as_deref(),
+        source: doc.source.as_deref(),
+        published_at: doc.published_at.as_deref(),
+        focus: document_focus(&p.toponyms),
+        toponyms: &p.toponyms,
+        events: &p.events,
+    };
+    let mut line = serde_json::to_string(&out).unwrap_or_else(|e| format!("{{\"id\":{:?},\"error\":{:?}}}", doc.id, e.to_string()));
+    line.push('\n');
+    line
+}
+
 pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
     let inputs = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
+    let layer_formats: Vec<LayerFormat> = {
+        let mut f: Vec<LayerFormat> = args.format.iter().filter_map(|f| if let OutputFormat::Layer(l) = f { Some(*l) } else { None }).collect();
+        if f.is_empty() && args.layers.is_some() {
+            f.push(LayerFormat::Geojson);
+        }
+        f.sort();
+        f.dedup();
+        f
+    };
+    let want_jsonl = args.format.contains(&OutputFormat::Jsonl) || (args.format.is_empty() && args.layers.is_none()) || args.output.is_some();
+    let layers_dir = match (&args.layers, layer_formats.is_empty()) {
+        (Some(d), _) => Some(d.clone()),
+        (None, false) => Some(PathBuf::from("output")),
+        (None, true) => None,
+    };
     let out_path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let mut sink = Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?;
+    let mut sink = if want_jsonl { Some(Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?) } else { None };
     let opts = ReadOptions { format: args.input_format, ..ReadOptions::default() };
 
+    // What the layers need of every document, kept once it is written out.
+    let mut kept: Vec<Processed> = Vec::new();
     let mut batch: Vec<Document> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut failure: Option<CliError> = None;
     let (mut documents, mut skipped) = (0u64, 0u64);
-    let flush = |batch: &mut Vec<Document>, sink: &mut Sink| -> Result<(), CliError> {
-        let lines: Vec<String> = batch.par_iter().map(|doc| document_line(&gaz, doc)).collect();
-        for line in lines {
-            sink.write_all(line.as_bytes()).map_err(|e| CliError::output(&out_path, e))?;
+    let keep = layers_dir.is_some();
+    let mut flush = |batch: &mut Vec<Document>, sink: &mut Option<Sink>| -> Result<(), CliError> {
+        let done: Vec<Processed> = batch.par_iter().map(|doc| process(&gaz, doc)).collect();
+        for (doc, mut p) in batch.iter().zip(done) {
+            if let Some(sink) = sink.as_mut() {
+                sink.write_all(document_line(doc, &p).as_bytes()).map_err(|e| CliError::output(&out_path, e))?;
+            }
+            if keep {
+                p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
+                kept.push(p);
+            }
         }
         batch.clear();
         Ok(())
     };
-    let flow = read_inputs(&inputs, &opts, |item| {
+    let _ = read_inputs(&inputs, &opts, |item| {
         match item {
             Ok(doc) => {
                 documents += 1;
@@ -95,13 +179,44 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     if let Some(e) = failure {
         return Err(e);
     }
-    debug_assert!(flow.is_continue());
     flush(&mut batch, &mut sink)?;
-    sink.finish().map_err(|e| CliError::output(&out_path, e))?;
+    if let Some(sink) = sink {
+        sink.finish().map_err(|e| CliError::output(&out_path, e))?;
+    }
+    if let Some(dir) = layers_dir {
+        write_map_layers(&gaz, &dir, &layer_formats, &kept)?;
+    }
     if skipped > 0 || args.skip_bad {
         eprintln!("geoevents: {documents} documents read, {skipped} skipped");
     }
     Ok(Exit::Ok)
+}
+
+/// Writes the events, places and areas layers (and the QGIS styles) into `dir`.
+fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[LayerFormat], kept: &[Processed]) -> Result<(), CliError> {
+    let docs: Vec<DocumentResult<'_>> = kept.iter().map(|p| DocumentResult { toponyms: &p.toponyms, events: &p.events }).collect();
+    let shapes = BuiltinAreas::new(gaz);
+    let layers = [events_layer(&docs), places_layer(&docs), areas_layer(&docs, &shapes)];
+    let colours = crate::output::records::event_type_colours();
+    let mut written = write_layers_styled(dir, &layers, formats, &colours).map_err(|e| CliError::output(dir, e))?;
+    // The web page carries the same three layers inline, so it opens from disk.
+    let geojson = |layer| -> Result<String, CliError> {
+        let mut bytes = Vec::new();
+        crate::output::geojson::write_geojson(&mut bytes, layer).map_err(|e| CliError::output(dir, e))?;
+        String::from_utf8(bytes).map_err(|e| CliError::new(Exit::Internal, e.to_string()))
+    };
+    let page = dir.join("index.html");
+    crate::output::web::write_index_html(&page, &geojson(&layers[0])?, &geojson(&layers[1])?, &geojson(&layers[2])?)
+        .map_err(|e| CliError::output(&page, e))?;
+    written.push(page);
+    eprintln!(
+        "geoevents: {} events, {} places, {} areas -> {}",
+        layers[0].features.len(),
+        layers[1].features.len(),
+        layers[2].features.len(),
+        written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    );
+    Ok(())
 }
 
 /// The exit code and message for an input problem.
@@ -111,21 +226,4 @@ pub fn ingest_error(e: IngestError) -> CliError {
         IngestError::BadLine { .. } | IngestError::BadFile { .. } => Exit::BadInput,
     };
     CliError::new(exit, format!("{e} (use --skip-bad to go on past bad input)"))
-}
-
-/// Geoparses one document into its output line (with the newline).
-pub fn document_line(gaz: &Gazetteer, doc: &Document) -> String {
-    let toponyms = extract_toponyms(gaz, &doc.text);
-    let out = DocumentOut {
-        id: &doc.id,
-        title: doc.title.as_deref(),
-        url: doc.url.as_deref(),
-        source: doc.source.as_deref(),
-        published_at: doc.published_at.as_deref(),
-        focus: document_focus(&toponyms),
-        toponyms: &toponyms,
-    };
-    let mut line = serde_json::to_string(&out).unwrap_or_else(|e| format!("{{\"id\":{:?},\"error\":{:?}}}", doc.id, e.to_string()));
-    line.push('\n');
-    line
 }

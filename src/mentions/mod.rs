@@ -46,8 +46,10 @@ pub struct Cues {
     pub speaker: bool,
     /// Between slashes, as in the flu strain "A/California/7/2009".
     pub in_code: bool,
-    /// After "in", "at", "from", "near", "of": a location, not a speaker or a government.
+    /// After "in", "at", "from", "near": a location, not a speaker or a government.
     pub after_locative: bool,
+    /// After "of": "Mark Kitsmore, of Tyler, said" (a place), "allies of Damascus" (a government).
+    pub after_of: bool,
     /// Straight after a lower-case article joined by a hyphen ("al-Sudani").
     pub after_article: bool,
     /// Opens the text in capitals and is followed by a comma or dash: a dateline.
@@ -170,7 +172,8 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     }
     cues.after_locative = first > 0
         && t[first - 1].joins_next
-        && matches!(toks.key(&t[first - 1]), "in" | "at" | "from" | "near" | "of" | "outside" | "across" | "around" | "inside");
+        && matches!(toks.key(&t[first - 1]), "in" | "at" | "from" | "near" | "outside" | "across" | "around" | "inside");
+    cues.after_of = first > 0 && t[first - 1].joins_next && toks.key(&t[first - 1]) == "of";
     if last - first == 1 && last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() {
         cues.speaker = is_speech_verb(toks.key(&t[last]));
     }

@@ -193,7 +193,7 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     if c.in_code {
         return Some("part of a code between slashes (A/California/7/2009)");
     }
-    if c.speaker && !c.after_locative && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC") {
+    if c.speaker && !c.after_locative && !c.after_of && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC") {
         return Some("a person: a single name followed by a verb of speech");
     }
     if c.currency {

@@ -45,16 +45,15 @@ fn geowebnews_scores_stay_above_the_floor() {
     assert_floor(&v, "e2e_acc_at_161", 0.70);
 }
 
-/// Recorded when these tests were written (built-in gazetteer):
-/// precision 0.923, recall 0.896, f1 0.910, acc_at_161 0.831,
-/// e2e_acc_at_161 0.745. The floors are below that, to be raised later.
+/// The floors are the targets of the accuracy issue; measured with the
+/// built-in gazetteer: f1 0.929, acc_at_161 0.856, e2e_acc_at_161 0.794.
 #[test]
 fn geovirus_scores_stay_above_the_floor() {
     let v = eval(&[&shared_corpus("geovirus.jsonl")]);
     assert_eq!(v["documents"].as_u64(), Some(229), "{v}");
-    assert_floor(&v, "f1", 0.88);
-    assert_floor(&v, "acc_at_161", 0.80);
-    assert_floor(&v, "e2e_acc_at_161", 0.70);
+    assert_floor(&v, "f1", 0.92);
+    assert_floor(&v, "acc_at_161", 0.85);
+    assert_floor(&v, "e2e_acc_at_161", 0.78);
 }
 
 #[test]

@@ -1,5 +1,7 @@
+mod layers;
 mod util;
 mod geocode;
 mod gazetteer;
 mod extract;
 mod eval;
+mod web;

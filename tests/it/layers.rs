@@ -1,0 +1,591 @@
+//! The layer writers (`geoevents::output`) checked by real readers: GDAL's
+//! `ogrinfo`/`ogr2ogr` (GeoJSON, GeoJSONSeq, CSV and GPKG drivers, strict: no
+//! warning allowed), `@mapbox/geojsonhint@3.2.0`, and QGIS itself, headless
+//! (`tests/fixtures/output/qgis_check.py`).
+//!
+//! A missing reader fails the test with the package to install:
+//! Debian `gdal-bin`, `python3-gdal` (GDAL's `validate_gpkg.py`), `qgis` and
+//! `python3-qgis`; npm `@mapbox/geojsonhint@3.2.0`.
+//! The QGIS Python is found as `$GEOEVENTS_QGIS_PYTHON`, else
+//! `/usr/bin/python3`, else `python3` on PATH, whichever imports `qgis.core`.
+
+use crate::util::{dir_entries, fixture, temp_dir};
+use geoevents::output::{
+    write_layers, write_layers_styled, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Value,
+};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+// ---------------------------------------------------------------- the layers
+
+fn s(v: &str) -> Value {
+    Value::Str(v.to_string())
+}
+
+fn event_fields() -> Vec<Field> {
+    vec![
+        Field::new("event_date", FieldType::Date, "day of the event"),
+        Field::new("published_at", FieldType::DateTime, "publication time, UTC"),
+        Field::new("event_type", FieldType::String, "what happened"),
+        Field::new("place_name", FieldType::String, "the place"),
+        Field::new("mention_text", FieldType::String, "the words in the text"),
+        Field::new("confidence", FieldType::Real, "0..1"),
+        Field::new("is_centroid", FieldType::Boolean, "point stands for an area"),
+        Field::new("char_start", FieldType::Integer, "code point offset"),
+    ]
+}
+
+fn place_fields() -> Vec<Field> {
+    vec![
+        Field::new("place_name", FieldType::String, "the place"),
+        Field::new("gazetteer_id", FieldType::String, "geonames:ID"),
+        Field::new("mention_count", FieldType::Integer, "mentions"),
+        Field::new("event_count", FieldType::Integer, "events"),
+        Field::new("first_event_date", FieldType::Date, "first event"),
+        Field::new("last_event_date", FieldType::Date, "last event"),
+        Field::new("event_types", FieldType::String, "types, ';'-separated"),
+    ]
+}
+
+fn area_fields() -> Vec<Field> {
+    vec![
+        Field::new("area_name", FieldType::String, "country or region"),
+        Field::new("level", FieldType::String, "country or admin1"),
+        Field::new("country_code", FieldType::String, "ISO 3166-1 alpha-2"),
+        Field::new("mention_count", FieldType::Integer, "mentions"),
+        Field::new("event_count", FieldType::Integer, "events"),
+    ]
+}
+
+fn point(lon: f64, lat: f64) -> Geometry {
+    Geometry::Point { lon, lat }
+}
+
+/// 3 events, 2 places, 1 area (two polygons, the first with a hole, its
+/// exterior given clockwise so the writer must fix it).
+fn sample_layers() -> Vec<Layer> {
+    let mut events = Layer::new("events", GeometryType::Point, event_fields());
+    let rows = [
+        ("ev-1", 37.16, 36.2, "2024-11-29", "2024-11-30T08:15:00Z", "attack", "Aleppo", "Aleppo", 0.92, false, 120),
+        ("ev-2", 36.75, 35.13, "2024-11-30", "2024-11-30T08:15:00Z", "advance", "Hama", "Hama province", 0.71, true, 480),
+        ("ev-3", 44.009, 36.191, "2024-11-30", "2024-11-30T11:02:07Z", "attack", "Erbil, \"Hewlêr\"", "ERBIL", 0.5, false, 0),
+    ];
+    for (id, lon, lat, day, published, kind, place, text, conf, centroid, start) in rows {
+        events.features.push(Feature {
+            id: id.into(),
+            geometry: point(lon, lat),
+            values: vec![
+                s(day),
+                s(published),
+                s(kind),
+                s(place),
+                s(text),
+                Value::Real(conf),
+                Value::Bool(centroid),
+                Value::Int(start),
+            ],
+        });
+    }
+
+    let mut places = Layer::new("places", GeometryType::Point, place_fields());
+    places.features.push(Feature {
+        id: "geonames:170063".into(),
+        geometry: point(37.16117, 36.20124),
+        values: vec![s("Aleppo"), s("geonames:170063"), Value::Int(4), Value::Int(1), s("2024-11-29"), s("2024-11-29"), s("attack")],
+    });
+    places.features.push(Feature {
+        id: "geonames:95446".into(),
+        geometry: point(44.00886, 36.19257),
+        values: vec![s("Erbil"), s("geonames:95446"), Value::Int(1), Value::Int(1), s("2024-11-30"), s("2024-11-30"), s("attack")],
+    });
+
+    let mut areas = Layer::new("areas", GeometryType::MultiPolygon, area_fields());
+    let outer_cw = vec![[35.7, 32.3], [35.7, 37.3], [42.4, 37.3], [42.4, 32.3], [35.7, 32.3]];
+    let hole = vec![[38.0, 34.0], [39.0, 34.0], [39.0, 35.0], [38.0, 35.0], [38.0, 34.0]];
+    let island = vec![[35.9, 34.9], [36.0, 34.9], [36.0, 35.0], [35.9, 34.9]];
+    areas.features.push(Feature {
+        id: "geonames:163843".into(),
+        geometry: Geometry::MultiPolygon(vec![vec![outer_cw, hole], vec![island]]),
+        values: vec![s("Syria"), s("country"), s("SY"), Value::Int(7), Value::Int(2)],
+    });
+    vec![events, places, areas]
+}
+
+fn empty_layers() -> Vec<Layer> {
+    vec![
+        Layer::new("events", GeometryType::Point, event_fields()),
+        Layer::new("places", GeometryType::Point, place_fields()),
+        Layer::new("areas", GeometryType::MultiPolygon, area_fields()),
+    ]
+}
+
+const COLOURS: &[(&str, &str)] = &[("attack", "#d7191c"), ("advance", "#fdae61"), ("protest", "#2c7bb6")];
+
+// --------------------------------------------------------------- the readers
+
+fn in_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Panics (fails the test, never skips it) when a reader is missing.
+fn require(tool: &str, install: &str) -> PathBuf {
+    in_path(tool).unwrap_or_else(|| panic!("`{tool}` is not installed: the layer tests need it; install {install}"))
+}
+
+fn gdal(tool: &str) -> Command {
+    let mut cmd = Command::new(require(tool, "the Debian package gdal-bin (apt-get install gdal-bin)"));
+    cmd.env("CPL_DEBUG", "OFF");
+    cmd
+}
+
+/// What `ogrinfo -so` says about one layer.
+#[derive(Debug)]
+struct OgrLayer {
+    name: String,
+    geometry: String,
+    count: u64,
+    fields: Vec<(String, String)>,
+}
+
+impl OgrLayer {
+    fn field_type(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or_else(|| panic!("ogrinfo lists no field {name} in layer {}: {:?}", self.name, self.fields))
+    }
+}
+
+fn parse_ogrinfo(out: &str) -> Vec<OgrLayer> {
+    let mut layers: Vec<OgrLayer> = Vec::new();
+    for line in out.lines() {
+        if let Some(name) = line.strip_prefix("Layer name: ") {
+            layers.push(OgrLayer { name: name.trim().into(), geometry: String::new(), count: 0, fields: Vec::new() });
+            continue;
+        }
+        let Some(layer) = layers.last_mut() else { continue };
+        if let Some(g) = line.strip_prefix("Geometry: ") {
+            layer.geometry = g.trim().into();
+        } else if let Some(n) = line.strip_prefix("Feature Count: ") {
+            layer.count = n.trim().parse().expect("a feature count");
+        } else if let Some((name, rest)) = line.split_once(": ") {
+            // "event_date: Date (0.0)", "is_centroid: Integer(Boolean) (0.0)"
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                if let Some((kind, _)) = rest.split_once(" (") {
+                    layer.fields.push((name.into(), kind.into()));
+                }
+            }
+        }
+    }
+    layers
+}
+
+/// `ogrinfo -ro -al -so SOURCE`: must succeed with no "Warning" or "ERROR"
+/// anywhere in its output.
+fn ogrinfo(source: &str) -> Vec<OgrLayer> {
+    let out = gdal("ogrinfo").args(["-ro", "-al", "-so", source]).output().expect("ogrinfo runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "ogrinfo {source} failed:\n{stdout}\n{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.contains("Warning") && !text.contains("ERROR"),
+            "ogrinfo {source} is not silent:\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+        );
+    }
+    parse_ogrinfo(&stdout)
+}
+
+fn one_layer(source: &str) -> OgrLayer {
+    let mut layers = ogrinfo(source);
+    assert_eq!(layers.len(), 1, "{source}: {layers:?}");
+    layers.remove(0)
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+/// `geojsonhint FILE` prints nothing for a valid file.
+fn geojsonhint(file: &Path) {
+    let hint = require("geojsonhint", "the npm package @mapbox/geojsonhint@3.2.0 (npm install -g @mapbox/geojsonhint@3.2.0)");
+    let out = Command::new(hint).arg(file).output().expect("geojsonhint runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.trim().is_empty(), "geojsonhint {}:\n{text}", file.display());
+}
+
+fn qgis_python() -> PathBuf {
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("GEOEVENTS_QGIS_PYTHON") {
+        candidates.push(p.into());
+    }
+    candidates.push("/usr/bin/python3".into());
+    candidates.extend(in_path("python3"));
+    candidates
+        .into_iter()
+        .find(|py| {
+            Command::new(py)
+                .args(["-c", "import qgis.core"])
+                .env("QT_QPA_PLATFORM", "offscreen")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no python3 can import qgis.core: the layer tests need QGIS; install the Debian packages qgis and python3-qgis \
+                 (apt-get install qgis python3-qgis), or point GEOEVENTS_QGIS_PYTHON at a Python that has them"
+            )
+        })
+}
+
+/// GDAL's GeoPackage conformance checker (`validate_gpkg.py`, Debian
+/// `python3-gdal`): silent and exit 0 for a conforming file.
+fn validate_gpkg(file: &Path) {
+    let out = Command::new(qgis_python())
+        .args(["-m", "osgeo_utils.samples.validate_gpkg"])
+        .arg(file)
+        .output()
+        .expect("python3 runs");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !text.contains("No module named"),
+        "GDAL's validate_gpkg.py is missing: install the Debian package python3-gdal\n{text}"
+    );
+    assert!(out.status.success() && text.trim().is_empty(), "validate_gpkg.py {}:\n{text}", file.display());
+}
+
+/// Runs `qgis_check.py` on the checks; panics with its report on failure.
+fn qgis_check(work: &Path, checks: &serde_json::Value) {
+    let spec = work.join("qgis-checks.json");
+    std::fs::write(&spec, serde_json::to_vec_pretty(checks).unwrap()).unwrap();
+    let out = Command::new(qgis_python())
+        .arg(fixture("output/qgis_check.py"))
+        .arg(&spec)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", work)
+        .env("HOME", work)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let n = checks.as_array().map_or(0, Vec::len);
+    assert!(
+        out.status.success() && stdout.lines().filter(|l| l.starts_with("OK ")).count() == n,
+        "QGIS checks failed:\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+    );
+}
+
+fn write_all(dir: &Path, layers: &[Layer]) -> Vec<PathBuf> {
+    write_layers_styled(dir, layers, &LayerFormat::ALL, COLOURS).expect("the layers are written")
+}
+
+// ----------------------------------------------------------------- the tests
+
+#[test]
+fn layers_written_files() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("out");
+    let written = write_all(&dir, &sample_layers());
+    let names: Vec<String> = written.iter().map(|p| p.strip_prefix(&dir).unwrap().display().to_string()).collect();
+    let mut expected = Vec::new();
+    for layer in ["events", "places", "areas"] {
+        for ext in ["geojson", "geojsons", "csv", "csvt", "prj", "qml"] {
+            expected.push(format!("{layer}.{ext}"));
+        }
+    }
+    expected.push("layers.gpkg".into());
+    assert_eq!(names, expected);
+    let mut sorted = expected.clone();
+    sorted.sort();
+    assert_eq!(dir_entries(&dir), sorted, "nothing else (no temporary file) is left");
+}
+
+#[test]
+fn layers_geojson_gdal_strict_and_geojsonhint() {
+    let tmp = temp_dir();
+    let dir = tmp.path();
+    write_all(dir, &sample_layers());
+    for (layer, geometry, count) in [("events", "Point", 3), ("places", "Point", 2), ("areas", "Multi Polygon", 1)] {
+        let file = dir.join(format!("{layer}.geojson"));
+        let info = one_layer(path_str(&file));
+        assert_eq!((info.name.as_str(), info.geometry.as_str(), info.count), (layer, geometry, count), "{info:?}");
+        assert_eq!(info.field_type("id"), "String");
+        geojsonhint(&file);
+    }
+    let events = one_layer(path_str(&dir.join("events.geojson")));
+    assert_eq!(events.field_type("event_date"), "Date");
+    assert_eq!(events.field_type("published_at"), "DateTime");
+    assert_eq!(events.field_type("confidence"), "Real");
+    assert_eq!(events.field_type("is_centroid"), "Integer(Boolean)");
+    assert_eq!(events.field_type("char_start"), "Integer");
+    let places = one_layer(path_str(&dir.join("places.geojson")));
+    assert_eq!(places.field_type("first_event_date"), "Date");
+    assert_eq!(places.field_type("mention_count"), "Integer");
+
+    // RFC 7946 shape: no crs, [lon, lat] with at most 6 decimals, ids.
+    let text = std::fs::read_to_string(dir.join("events.geojson")).unwrap();
+    assert!(!text.contains("\"crs\""));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["features"][2]["id"], "ev-3");
+    assert_eq!(v["features"][2]["geometry"]["coordinates"], json!([44.009, 36.191]));
+    assert_eq!(v["features"][2]["properties"]["place_name"], "Erbil, \"Hewlêr\"");
+}
+
+#[test]
+fn layers_geojsonseq_driver() {
+    let tmp = temp_dir();
+    let dir = tmp.path();
+    write_all(dir, &sample_layers());
+    for (layer, count) in [("events", 3), ("places", 2), ("areas", 1)] {
+        let file = dir.join(format!("{layer}.geojsons"));
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(bytes.iter().filter(|&&b| b == 0x1E).count(), count);
+        assert_eq!(bytes[0], 0x1E);
+        assert_eq!(*bytes.last().unwrap(), b'\n');
+        let info = one_layer(&format!("GeoJSONSeq:{}", path_str(&file)));
+        assert_eq!(info.count, count as u64, "{info:?}");
+        if layer == "events" {
+            assert_eq!(info.field_type("event_date"), "Date");
+        }
+    }
+}
+
+#[test]
+fn layers_csv_gdal() {
+    let tmp = temp_dir();
+    let dir = tmp.path();
+    write_all(dir, &sample_layers());
+    for (layer, geometry, count) in [("events", "Point", 3), ("places", "Point", 2), ("areas", "Unknown (any)", 1)] {
+        let info = one_layer(path_str(&dir.join(format!("{layer}.csv"))));
+        assert_eq!((info.geometry.as_str(), info.count), (geometry, count), "{info:?}");
+        assert_eq!(info.field_type("lon"), "Real");
+    }
+    let events = one_layer(path_str(&dir.join("events.csv")));
+    assert_eq!(events.field_type("event_date"), "Date");
+    assert_eq!(events.field_type("published_at"), "DateTime");
+    assert_eq!(events.field_type("is_centroid"), "Integer(Boolean)");
+    // The polygons come back from the wkt column.
+    let out = gdal("ogrinfo").args(["-ro", "-al", "-q", path_str(&dir.join("areas.csv"))]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("MULTIPOLYGON (((35.7 32.3,42.4 32.3,42.4 37.3,35.7 37.3,35.7 32.3),(38 34,38 35,39 35,39 34,38 34))"), "{text}");
+}
+
+#[test]
+fn layers_gpkg_ogrinfo_and_ogr2ogr_round_trip() {
+    let tmp = temp_dir();
+    let dir = tmp.path();
+    write_all(dir, &sample_layers());
+    let gpkg = dir.join("layers.gpkg");
+    validate_gpkg(&gpkg);
+    let layers = ogrinfo(path_str(&gpkg));
+    let summary: Vec<(&str, &str, u64)> = layers.iter().map(|l| (l.name.as_str(), l.geometry.as_str(), l.count)).collect();
+    assert_eq!(summary, [("events", "Point", 3), ("places", "Point", 2), ("areas", "Multi Polygon", 1)]);
+    assert_eq!(layers[0].field_type("event_date"), "Date");
+    assert_eq!(layers[0].field_type("published_at"), "DateTime");
+    assert_eq!(layers[0].field_type("is_centroid"), "Integer(Boolean)");
+    assert_eq!(layers[0].field_type("id"), "String");
+    assert_eq!(layers[1].field_type("last_event_date"), "Date");
+
+    // The values, not only the schema.
+    let out = gdal("ogrinfo").args(["-ro", "-q", path_str(&gpkg), "events", "-where", "id = 'ev-3'"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for want in ["event_date (Date) = 2024/11/30", "published_at (DateTime) = 2024/11/30 11:02:07+00", "is_centroid (Integer(Boolean)) = 0", "POINT (44.009 36.191)"] {
+        assert!(text.contains(want), "no {want:?} in\n{text}");
+    }
+
+    // GDAL's own conversion of our GeoJSON to a GeoPackage keeps the types.
+    for (layer, count) in [("events", 3), ("places", 2), ("areas", 1)] {
+        let out_gpkg = dir.join(format!("roundtrip-{layer}.gpkg"));
+        let out = gdal("ogr2ogr")
+            .args(["-f", "GPKG", path_str(&out_gpkg), path_str(&dir.join(format!("{layer}.geojson")))])
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success() && !text.contains("Warning") && !text.contains("ERROR"), "ogr2ogr {layer}:\n{text}");
+        let back = one_layer(path_str(&out_gpkg));
+        assert_eq!(back.count, count);
+        if layer == "events" {
+            assert_eq!(back.field_type("event_date"), "Date");
+        }
+    }
+}
+
+#[test]
+fn layers_qgis_opens_every_format() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("out");
+    write_all(&dir, &sample_layers());
+    let p = |name: &str| path_str(&dir.join(name)).to_string();
+    let gpkg = |layer: &str| format!("{}|layername={layer}", p("layers.gpkg"));
+    let events_check = |uri: String, qml: Option<String>| {
+        json!({"uri": uri, "count": 3, "geometry": "Point", "date_fields": ["event_date"], "datetime_fields": ["published_at"],
+               "qml": qml, "renderer": "categorizedSymbol", "categories": COLOURS.len() + 1, "temporal_field": "event_date",
+               "no_dialog": true})
+    };
+    let places_check = |uri: String, qml: Option<String>| {
+        json!({"uri": uri, "count": 2, "geometry": "Point", "date_fields": ["first_event_date", "last_event_date"], "qml": qml,
+               "renderer": "singleSymbol", "label_field": "place_name", "size_field": "mention_count", "no_dialog": true})
+    };
+    let areas_check = |uri: String, qml: Option<String>| {
+        json!({"uri": uri, "count": 1, "geometry": "MultiPolygon", "qml": qml, "renderer": "graduatedSymbol", "no_dialog": true})
+    };
+    let mut gpkg_events = events_check(gpkg("events"), Some(p("events.qml")));
+    gpkg_events["default_style"] = json!(false);
+    let checks = json!([
+        // GeoJSON: the .qml beside it is applied on open, and loads again by hand.
+        events_check(p("events.geojson"), Some(p("events.qml"))),
+        places_check(p("places.geojson"), Some(p("places.qml"))),
+        areas_check(p("areas.geojson"), Some(p("areas.qml"))),
+        // The same layers as GeoJSON Text Sequences and CSV.
+        events_check(p("events.geojsons"), None),
+        events_check(p("events.csv"), None),
+        places_check(p("places.csv"), None),
+        {"uri": p("areas.geojsons"), "count": 1, "geometry": "MultiPolygon"},
+        // GeoPackage tables (no style stored inside), styled by hand from the same QML.
+        gpkg_events,
+        {"uri": gpkg("places"), "count": 2, "geometry": "Point", "date_fields": ["first_event_date"], "default_style": false,
+         "no_dialog": true},
+        {"uri": gpkg("areas"), "count": 1, "geometry": "MultiPolygon", "default_style": false, "no_dialog": true},
+    ]);
+    qgis_check(tmp.path(), &checks);
+}
+
+#[test]
+fn layers_empty_results() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A stale sequence from an earlier, non-empty run must not survive.
+    write_all(&dir, &sample_layers());
+    let written = write_all(&dir, &empty_layers());
+    assert!(written.iter().all(|p| p.extension().unwrap() != "geojsons"), "{written:?}");
+    for layer in ["events", "places", "areas"] {
+        assert!(!dir.join(format!("{layer}.geojsons")).exists(), "stale {layer}.geojsons left behind");
+        let geojson = dir.join(format!("{layer}.geojson"));
+        assert_eq!(std::fs::read_to_string(&geojson).unwrap(), "{\"type\":\"FeatureCollection\",\"features\":[]}\n");
+        geojsonhint(&geojson);
+        let info = one_layer(path_str(&geojson));
+        assert_eq!((info.geometry.as_str(), info.count), ("Unknown (any)", 0));
+        let csv = one_layer(path_str(&dir.join(format!("{layer}.csv"))));
+        assert_eq!(csv.count, 0);
+    }
+    assert_eq!(one_layer(path_str(&dir.join("events.csv"))).field_type("event_date"), "Date");
+    validate_gpkg(&dir.join("layers.gpkg"));
+    let gpkg = ogrinfo(path_str(&dir.join("layers.gpkg")));
+    let summary: Vec<(&str, &str, u64)> = gpkg.iter().map(|l| (l.name.as_str(), l.geometry.as_str(), l.count)).collect();
+    assert_eq!(summary, [("events", "Point", 0), ("places", "Point", 0), ("areas", "Multi Polygon", 0)]);
+    assert_eq!(gpkg[0].field_type("event_date"), "Date");
+
+    let p = |name: &str| path_str(&dir.join(name)).to_string();
+    let gpkg_uri = |layer: &str| format!("{}|layername={layer}", p("layers.gpkg"));
+    let checks = json!([
+        // The GeoPackage keeps geometry types and field types: QGIS opens it without a dialog.
+        {"uri": gpkg_uri("events"), "count": 0, "geometry": "Point", "date_fields": ["event_date"], "default_style": false,
+         "qml": p("events.qml"), "renderer": "categorizedSymbol", "temporal_field": "event_date", "no_dialog": true},
+        {"uri": gpkg_uri("places"), "count": 0, "geometry": "Point", "date_fields": ["first_event_date"], "default_style": false,
+         "qml": p("places.qml"), "label_field": "place_name", "no_dialog": true},
+        {"uri": gpkg_uri("areas"), "count": 0, "geometry": "MultiPolygon", "default_style": false, "qml": p("areas.qml"),
+         "renderer": "graduatedSymbol", "no_dialog": true},
+        // CSV: a point layer with typed columns and its style, no dialog.
+        {"uri": p("events.csv"), "count": 0, "geometry": "Point", "date_fields": ["event_date"], "renderer": "categorizedSymbol",
+         "temporal_field": "event_date", "no_dialog": true},
+        // GeoJSON: a valid layer of 0 features; its geometry type cannot be known,
+        // which is why Layer > Add Vector Layer asks (see src/output/mod.rs).
+        // Its style cannot be applied either: QGIS refuses a point style for a
+        // layer without geometry.
+        {"uri": p("events.geojson"), "count": 0, "default_style": false, "no_dialog": false},
+        {"uri": p("areas.geojson"), "count": 0, "default_style": false, "no_dialog": false},
+    ]);
+    qgis_check(tmp.path(), &checks);
+}
+
+#[test]
+fn layers_byte_identical() {
+    let tmp = temp_dir();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    let first = write_all(&a, &sample_layers());
+    let second = write_all(&b, &sample_layers());
+    assert_eq!(dir_entries(&a), dir_entries(&b));
+    for (x, y) in first.iter().zip(&second) {
+        assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap(), "{} differs between runs", x.display());
+    }
+    // And over the old files in the same place.
+    write_all(&a, &sample_layers());
+    for (x, y) in first.iter().zip(&second) {
+        assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap(), "{} differs after rewriting", x.display());
+    }
+    // The same for empty layers.
+    let (c, d) = (tmp.path().join("c"), tmp.path().join("d"));
+    for (x, y) in write_all(&c, &empty_layers()).iter().zip(&write_all(&d, &empty_layers())) {
+        assert_eq!(std::fs::read(x).unwrap(), std::fs::read(y).unwrap(), "{} differs between runs", x.display());
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    dir_entries(dir).into_iter().map(|n| (n.clone(), std::fs::read(dir.join(&n)).unwrap())).collect()
+}
+
+#[test]
+fn layers_failed_write_leaves_old_files() {
+    let tmp = temp_dir();
+    let dir = tmp.path().join("out");
+    write_all(&dir, &sample_layers());
+    let before = snapshot(&dir);
+
+    // An invalid layer (one partial date) is refused before anything is written.
+    let mut bad = sample_layers();
+    bad[0].features[1].values[0] = s("2024-11");
+    let err = write_layers(&dir, &bad, &LayerFormat::ALL).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("event_date"), "{err}");
+    assert_eq!(snapshot(&dir), before);
+
+    // An I/O failure half-way (the temporary file of the last layer file
+    // cannot be created) replaces nothing, and leaves no temporary file.
+    let blocker = dir.join(format!(".areas.qml.{}.tmp", std::process::id()));
+    std::fs::create_dir(&blocker).unwrap();
+    let mut changed = sample_layers();
+    changed[0].features.truncate(1);
+    assert!(write_layers(&dir, &changed, &LayerFormat::ALL).is_err());
+    std::fs::remove_dir(&blocker).unwrap();
+    assert_eq!(snapshot(&dir), before);
+
+    // Once the obstacle is gone the new layers replace the old ones.
+    write_layers(&dir, &changed, &LayerFormat::ALL).unwrap();
+    assert_ne!(snapshot(&dir), before);
+    assert_eq!(one_layer(path_str(&dir.join("events.geojson"))).count, 1);
+}
+
+/// 10,000 articles make on the order of 30,000 events; the writers must add
+/// well under 2 s for all formats together (release build).
+#[test]
+fn layers_write_speed() {
+    let mut layers = sample_layers();
+    let template = layers[0].features[0].clone();
+    layers[0].features.clear();
+    for i in 0..30_000 {
+        let mut f = template.clone();
+        f.id = format!("ev-{i}");
+        f.geometry = point(-180.0 + (i as f64 * 0.0123) % 360.0, -60.0 + (i as f64 * 0.0071) % 120.0);
+        f.values[2] = s(["attack", "advance", "protest"][i % 3]);
+        layers[0].features.push(f);
+    }
+    let place = layers[1].features[0].clone();
+    layers[1].features.clear();
+    for i in 0..5_000 {
+        let mut f = place.clone();
+        f.id = format!("geonames:{i}");
+        layers[1].features.push(f);
+    }
+    let tmp = temp_dir();
+    let start = Instant::now();
+    write_all(tmp.path(), &layers);
+    let took = start.elapsed();
+    eprintln!("wrote 30,000 events and 5,000 places in every format in {took:?}");
+    let limit = if cfg!(debug_assertions) { 20.0 } else { 2.0 };
+    assert!(took.as_secs_f64() < limit, "writing took {took:?}");
+}
