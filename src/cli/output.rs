@@ -5,6 +5,20 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// The temporary name `.NAME.PID.tmp` in the target's own folder, so the
+/// final rename never crosses file systems.
+pub fn temp_path_beside(target: &Path) -> io::Result<PathBuf> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target.file_name().ok_or_else(|| io::Error::other("output path has no file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    Ok(dir.join(tmp_name))
+}
+
 /// A file being written; it appears under its name only on [`commit`](Self::commit).
 /// Dropped without commit, it leaves nothing behind.
 pub struct AtomicFile {
@@ -15,15 +29,7 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target.file_name().ok_or_else(|| io::Error::other("output path has no file name"))?;
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}.tmp", std::process::id()));
-        let tmp = dir.join(tmp_name);
+        let tmp = temp_path_beside(target)?;
         let file = File::create(&tmp)?;
         Ok(AtomicFile { target: target.to_path_buf(), tmp, writer: Some(BufWriter::with_capacity(1 << 16, file)) })
     }

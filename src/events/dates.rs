@@ -404,6 +404,17 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
             }
         }
     };
+    // A day and month, then a year at token k if there is one, else the reference's year.
+    let day_with_year_at = |k: usize, pos: usize, m: u32, d: u32, out: &mut Vec<Found>| {
+        match toks.get(k).filter(|t| t.kind == TokKind::Num).and_then(|t| year_num(text(t))) {
+            Some(y) => {
+                if let Some(date) = Date::new(y, m, d) {
+                    out.push(Found { pos, date, precision: Precision::Day, rule: "explicit date".into() });
+                }
+            }
+            None => yearless(pos, m, d, out),
+        }
+    };
     for i in 0..toks.len() {
         let t = &toks[i];
         // D [of] Month[.] [,] [YYYY]
@@ -421,19 +432,7 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
                     if is(k, TokKind::Punct, ",") {
                         k += 1;
                     }
-                    match toks.get(k).filter(|t| t.kind == TokKind::Num).and_then(|t| year_num(text(t))) {
-                        Some(y) => {
-                            if let Some(date) = Date::new(y, m, d) {
-                                out.push(Found {
-                                    pos: t.start,
-                                    date,
-                                    precision: Precision::Day,
-                                    rule: "explicit date".into(),
-                                });
-                            }
-                        }
-                        None => yearless(t.start, m, d, &mut out),
-                    }
+                    day_with_year_at(k, t.start, m, d, &mut out);
                 }
             }
         }
@@ -450,19 +449,7 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
                     if is(k, TokKind::Punct, ",") {
                         k += 1;
                     }
-                    match toks.get(k).filter(|t| t.kind == TokKind::Num).and_then(|t| year_num(text(t))) {
-                        Some(y) => {
-                            if let Some(date) = Date::new(y, m, d) {
-                                out.push(Found {
-                                    pos: t.start,
-                                    date,
-                                    precision: Precision::Day,
-                                    rule: "explicit date".into(),
-                                });
-                            }
-                        }
-                        None => yearless(t.start, m, d, &mut out),
-                    }
+                    day_with_year_at(k, t.start, m, d, &mut out);
                 } else if let Some(y) = next.and_then(year_num) {
                     // Full month names only: "Mar 2023" is rare, "May 2023" is fine.
                     if MONTHS.contains(&text(t).to_lowercase().as_str()) {

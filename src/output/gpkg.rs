@@ -93,15 +93,7 @@ impl StagedPath {
     /// Reserves `.NAME.PID.tmp` in the target's folder (the naming of
     /// [`crate::cli::output::AtomicFile`]), removing a leftover of that name.
     pub fn new(target: &Path) -> io::Result<StagedPath> {
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target.file_name().ok_or_else(|| io::Error::other("output path has no file name"))?;
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}.tmp", std::process::id()));
-        let tmp = dir.join(tmp_name);
+        let tmp = crate::cli::output::temp_path_beside(target)?;
         match std::fs::remove_file(&tmp) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
