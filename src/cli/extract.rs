@@ -56,6 +56,9 @@ pub struct ExtractArgs {
     /// Go on past unreadable documents and bad lines, counting them.
     #[arg(long)]
     pub skip_bad: bool,
+    /// Refuse documents larger than this many bytes (a file, a page or one JSONL line).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::ingest::DEFAULT_MAX_DOCUMENT_BYTES)]
+    pub max_document_bytes: usize,
 }
 
 /// One line of `extract` JSONL output.
@@ -128,7 +131,7 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     };
     let out_path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     let mut sink = if want_jsonl { Some(Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?) } else { None };
-    let opts = ReadOptions { format: args.input_format, ..ReadOptions::default() };
+    let opts = ReadOptions { format: args.input_format, max_document_bytes: args.max_document_bytes };
 
     // What the layers need of every document, kept once it is written out.
     let mut kept: Vec<Processed> = Vec::new();

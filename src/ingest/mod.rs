@@ -86,9 +86,11 @@ pub enum IngestError {
     BadFile { path: String, message: String },
 }
 
-/// The largest document read by default: 200 MiB. Larger inputs are
-/// reported, not read, so a stray disk image cannot exhaust memory.
-pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 200 * 1024 * 1024;
+/// The largest document read by default: 8 MiB, far above any article.
+/// Larger inputs are reported, not read: geoparsing holds a document's words
+/// in memory (about 10 times its size), and a stray dump must not exhaust it.
+/// `extract --max-document-bytes` raises the limit.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
 
 /// How inputs are read.
 #[derive(Debug, Clone, PartialEq, Eq)]

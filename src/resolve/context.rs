@@ -252,25 +252,44 @@ fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
 
 /// What the document says, each piece remembering which mention said it, so
 /// a mention never counts as its own support.
+/// Totals of the document's evidence, and what each source contributed, so
+/// a source is left out of its own support in constant time.
 #[derive(Default)]
 struct Evidence {
-    /// country code -> (mention, weight)
-    countries: HashMap<String, Vec<(usize, f64)>>,
-    /// GeoNames admin1 key -> mentions
-    admin1: HashMap<String, Vec<usize>>,
-    /// (mention, unit vector) of places below region level
-    anchors: Vec<(usize, [f64; 3])>,
+    country_total: HashMap<&'static str, f64>,
+    country_by_source: HashMap<(&'static str, usize), f64>,
+    all_countries: f64,
+    admin1_total: HashMap<&'static str, usize>,
+    admin1_by_source: HashMap<(&'static str, usize), usize>,
+    /// Places below region level: (source, unit vector), in a grid of
+    /// unit-sphere cells so closeness checks stay local in long documents.
+    anchors: HashMap<[i32; 3], Vec<(usize, [f64; 3])>>,
 }
 
 impl Evidence {
+    fn add_country(&mut self, cc: &'static str, source: usize, w: f64) {
+        if !cc.is_empty() {
+            *self.country_total.entry(cc).or_default() += w;
+            *self.country_by_source.entry((cc, source)).or_default() += w;
+            self.all_countries += w;
+        }
+    }
+    fn add_admin1(&mut self, code: &'static str, source: usize) {
+        if !code.is_empty() {
+            *self.admin1_total.entry(code).or_default() += 1;
+            *self.admin1_by_source.entry((code, source)).or_default() += 1;
+        }
+    }
     fn country_weight(&self, cc: &str, except: usize) -> f64 {
-        self.countries.get(cc).map_or(0.0, |v| v.iter().filter(|(m, _)| *m != except).map(|(_, w)| w).sum())
+        let Some((&cc, total)) = self.country_total.get_key_value(cc) else { return 0.0 };
+        total - self.country_by_source.get(&(cc, except)).copied().unwrap_or(0.0)
     }
     fn total_country_weight(&self) -> f64 {
-        self.countries.values().flatten().map(|(_, w)| w).sum::<f64>().max(1.0)
+        self.all_countries.max(1.0)
     }
     fn admin1_named(&self, code: &str, except: usize) -> bool {
-        self.admin1.get(code).is_some_and(|v| v.iter().any(|m| *m != except))
+        let Some((&code, total)) = self.admin1_total.get_key_value(code) else { return false };
+        *total > self.admin1_by_source.get(&(code, except)).copied().unwrap_or(0)
     }
 }
 
@@ -289,30 +308,33 @@ fn gather(cands: &[Vec<Cand>], chosen: &[Option<usize>], mentions: &[Mention], s
         let k = source[m];
         let p = &cands[m][ci].place;
         let weight = if mentions[m].cues.dateline { 2.0 } else { 1.0 };
-        let mut country = |cc: &str, w: f64| {
-            if !cc.is_empty() {
-                ev.countries.entry(cc.to_string()).or_default().push((k, w));
-            }
-        };
         match p.kind {
-            Kind::Country | Kind::Region => country(p.country_code, weight),
+            Kind::Country | Kind::Region => ev.add_country(p.country_code, k, weight),
             Kind::Admin1 => {
-                country(p.country_code, 0.5 * weight);
-                ev.admin1.entry(p.admin1_code.to_string()).or_default().push(k);
+                ev.add_country(p.country_code, k, 0.5 * weight);
+                ev.add_admin1(p.admin1_code, k);
             }
             _ if with_places => {
-                country(p.country_code, 0.5 * weight);
-                if !p.admin1_code.is_empty() {
-                    ev.admin1.entry(p.admin1_code.to_string()).or_default().push(k);
-                }
+                ev.add_country(p.country_code, k, 0.5 * weight);
+                ev.add_admin1(p.admin1_code, k);
                 if matches!(p.kind, Kind::City | Kind::Admin2) {
-                    ev.anchors.push((k, unit_vector(p.lat, p.lon)));
+                    let v = unit_vector(p.lat, p.lon);
+                    let cell = ev.anchors.entry(anchor_cell(v)).or_default();
+                    if !cell.iter().any(|a| a.0 == k) {
+                        cell.push((k, v));
+                    }
                 }
             }
             _ => {}
         }
     }
     ev
+}
+
+/// Grid cells of 0.04 on the unit sphere's axes: a chord of 0.04 is 255 km,
+/// so every place within 250 km lies in the same or a neighbouring cell.
+fn anchor_cell(v: [f64; 3]) -> [i32; 3] {
+    v.map(|x| (x / 0.04).floor() as i32)
 }
 
 /// Bonus for a place inside a first-level region the document names.
@@ -354,15 +376,21 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
                 local = true;
             }
         }
-        if matches!(p.kind, Kind::City | Kind::Admin2) && ev.anchors.iter().any(|a| a.0 != k) {
-            // Closeness by the dot product of unit vectors: no trigonometry per pair.
+        if matches!(p.kind, Kind::City | Kind::Admin2) && !ev.anchors.is_empty() {
+            // Closeness by the dot product of unit vectors, looking only at
+            // the neighbouring grid cells (they cover 250 km all round).
             let v = unit_vector(p.lat, p.lon);
-            let closest = ev
-                .anchors
-                .iter()
-                .filter(|a| a.0 != k)
-                .map(|(_, a)| v[0] * a[0] + v[1] * a[1] + v[2] * a[2])
-                .fold(f64::NEG_INFINITY, f64::max);
+            let [cx, cy, cz] = anchor_cell(v);
+            let mut closest = f64::NEG_INFINITY;
+            for dx in -1..=1 {
+                for dy in -1..=1 {
+                    for dz in -1..=1 {
+                        for (_, a) in ev.anchors.get(&[cx + dx, cy + dy, cz + dz]).into_iter().flatten().filter(|a| a.0 != k) {
+                            closest = closest.max(v[0] * a[0] + v[1] * a[1] + v[2] * a[2]);
+                        }
+                    }
+                }
+            }
             let nearest = closest.clamp(-1.0, 1.0).acos() * EARTH_RADIUS_KM;
             if nearest < 50.0 {
                 s += NEAR_BONUS;
