@@ -86,7 +86,7 @@ pub struct Processed {
 
 /// Documents are geoparsed in parallel in batches of about this many bytes;
 /// output keeps input order.
-const BATCH_BYTES: usize = 8 << 20;
+const BATCH_BYTES: usize = 2 << 20;
 
 pub fn process(gaz: &Gazetteer, doc: &Document) -> Processed {
     let toponyms = extract_toponyms(gaz, &doc.text);

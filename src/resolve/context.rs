@@ -111,7 +111,7 @@ fn cached_candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
         let mut cache = cache.borrow_mut();
         // Gazetteer bytes are never freed (embedded or leaked mmap): their address names them.
         let id = gaz.store().fst().as_fst().as_bytes().as_ptr() as usize;
-        if cache.0 != id || cache.1.len() > 50_000 {
+        if cache.0 != id || cache.1.len() > 8_000 {
             cache.1.clear();
             cache.0 = id;
         }
