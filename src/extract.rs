@@ -4,10 +4,10 @@
 use crate::gazetteer::Gazetteer;
 use crate::mentions::recognize;
 use crate::resolve::{resolve_document, MentionType};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One place mention in a document, as written to `extract --format jsonl`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Toponym {
     /// Unicode code point offsets into the document text, end exclusive
     /// (Python's `text[start:end]` is the mention).
@@ -21,7 +21,8 @@ pub struct Toponym {
     /// Gazetteer id (`geonames:170063`); null when the name resolved to nothing.
     pub id: Option<String>,
     pub resolved_name: Option<String>,
-    pub kind: Option<&'static str>,
+    #[serde(deserialize_with = "crate::state::intern::opt")]
+    pub kind: Option<crate::state::intern::Static>,
     pub feature_code: Option<String>,
     /// ISO 3166-1 alpha-2.
     pub country_code: Option<String>,
@@ -32,7 +33,8 @@ pub struct Toponym {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     /// place, demonym or metonym.
-    pub mention_type: &'static str,
+    #[serde(deserialize_with = "crate::state::intern::one")]
+    pub mention_type: crate::state::intern::Static,
     /// Estimated probability that `id` is the right place (calibrated on the
     /// development corpora; see README "Confidence").
     pub confidence: f64,

@@ -23,4 +23,5 @@ pub mod ingest;
 pub mod mentions;
 pub mod output;
 pub mod resolve;
+pub mod state;
 pub mod text;

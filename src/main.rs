@@ -22,6 +22,10 @@ enum Command {
     Eval(cli::eval::EvalArgs),
     /// Look up place names (or a CSV column, or the places near a point).
     Geocode(cli::geocode::GeocodeArgs),
+    /// Fetch news feeds and map their events, once or on a schedule.
+    Run(cli::run::RunArgs),
+    /// Print each feed's last fetch, result, article and event counts.
+    Status(cli::status::StatusArgs),
     /// Describe or import gazetteers.
     #[command(subcommand)]
     Gazetteer(cli::gazetteer::GazetteerCommand),
@@ -33,6 +37,8 @@ fn main() -> ExitCode {
         Command::Extract(a) => cli::extract::run(&args.global, a),
         Command::Eval(a) => cli::eval::run(&args.global, a),
         Command::Geocode(a) => cli::geocode::run(&args.global, a),
+        Command::Run(a) => cli::run::run(&args.global, a),
+        Command::Status(a) => cli::status::run(&args.global, a),
         Command::Gazetteer(c) => cli::gazetteer::run(&args.global, c),
     };
     match outcome {

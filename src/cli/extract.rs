@@ -187,7 +187,8 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
         sink.finish().map_err(|e| CliError::output(&out_path, e))?;
     }
     if let Some(dir) = layers_dir {
-        write_map_layers(&gaz, &dir, &layer_formats, &kept)?;
+        let written = write_map_layers(&gaz, &dir, &layer_formats, &kept)?;
+        eprintln!("geoevents: {written}");
     }
     if skipped > 0 || args.skip_bad {
         eprintln!("geoevents: {documents} documents read, {skipped} skipped");
@@ -195,8 +196,31 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     Ok(Exit::Ok)
 }
 
-/// Writes the events, places and areas layers (and the QGIS styles) into `dir`.
-fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[LayerFormat], kept: &[Processed]) -> Result<(), CliError> {
+/// What [`write_map_layers`] wrote.
+pub struct LayersWritten {
+    pub events: usize,
+    pub places: usize,
+    pub areas: usize,
+    pub files: Vec<PathBuf>,
+}
+
+impl std::fmt::Display for LayersWritten {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} events, {} places, {} areas -> {}",
+            self.events,
+            self.places,
+            self.areas,
+            self.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        )
+    }
+}
+
+/// Writes the events, places and areas layers (and the QGIS styles and
+/// `index.html`) into `dir`, each file atomically. Shared by `extract` and
+/// `run` (which rebuilds the layers from its state).
+pub fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[LayerFormat], kept: &[Processed]) -> Result<LayersWritten, CliError> {
     let docs: Vec<DocumentResult<'_>> = kept.iter().map(|p| DocumentResult { toponyms: &p.toponyms, events: &p.events }).collect();
     let shapes = BuiltinAreas::new(gaz);
     let layers = [events_layer(&docs), places_layer(&docs), areas_layer(&docs, &shapes)];
@@ -212,14 +236,7 @@ fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[LayerForm
     crate::output::web::write_index_html(&page, &geojson(&layers[0])?, &geojson(&layers[1])?, &geojson(&layers[2])?)
         .map_err(|e| CliError::output(&page, e))?;
     written.push(page);
-    eprintln!(
-        "geoevents: {} events, {} places, {} areas -> {}",
-        layers[0].features.len(),
-        layers[1].features.len(),
-        layers[2].features.len(),
-        written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-    );
-    Ok(())
+    Ok(LayersWritten { events: layers[0].features.len(), places: layers[1].features.len(), areas: layers[2].features.len(), files: written })
 }
 
 /// The exit code and message for an input problem.

@@ -6,6 +6,8 @@ pub mod extract;
 pub mod gazetteer;
 pub mod geocode;
 pub mod output;
+pub mod run;
+pub mod status;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -27,6 +29,12 @@ pub enum Exit {
     OutputFailed = 5,
     /// A name had no candidate at all (single-name geocoding).
     NotFound = 6,
+    /// `run`: every feed failed (none could be fetched and parsed).
+    AllFeedsFailed = 7,
+    /// `run`, `status`: the configuration file is missing, unreadable or invalid.
+    Config = 8,
+    /// `run`: another run holds the lock on the same state file.
+    Locked = 9,
 }
 
 /// An error that knows its exit code and says what went wrong, naming the

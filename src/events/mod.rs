@@ -34,10 +34,10 @@ pub mod types;
 
 use crate::extract::{CharCounter, Toponym};
 use crate::ingest::Document;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One event, as written to event layers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Deterministic: see [`id`].
     pub id: String,
@@ -46,7 +46,8 @@ pub struct Event {
     /// period (weeks start on Monday). Null when there is no date at all.
     pub event_date: Option<String>,
     /// day, week, month or year; null with `event_date`.
-    pub date_precision: Option<&'static str>,
+    #[serde(deserialize_with = "crate::state::intern::opt")]
+    pub date_precision: Option<crate::state::intern::Static>,
     /// How `event_date` was found: "explicit date", "yesterday",
     /// "weekday Friday before publication", "publication date", "no date", ...
     pub date_rule: String,
@@ -54,7 +55,8 @@ pub struct Event {
     /// bare date when it had no time; null when absent or unparsable.
     pub published_at: Option<String>,
     /// From the lexicon in [`types`]; `unclassified` when no cue matched.
-    pub event_type: &'static str,
+    #[serde(deserialize_with = "crate::state::intern::one")]
+    pub event_type: crate::state::intern::Static,
     /// The cue words that gave `event_type`, lower case, in sentence order.
     pub event_type_cues: Vec<String>,
     pub actors: Vec<String>,
@@ -65,14 +67,16 @@ pub struct Event {
     /// `geonames:170063`; null when unresolved.
     pub gazetteer_id: Option<String>,
     pub feature_code: Option<String>,
-    pub kind: Option<&'static str>,
+    #[serde(deserialize_with = "crate::state::intern::opt")]
+    pub kind: Option<crate::state::intern::Static>,
     /// ISO 3166-1 alpha-2.
     pub country_code: Option<String>,
     /// GeoNames admin1 key (`SY.09`).
     pub admin1_code: Option<String>,
     /// continent, country, region, admin1, admin2, city; physical for
     /// natural features, site for other features; null when unresolved.
-    pub geo_precision: Option<&'static str>,
+    #[serde(deserialize_with = "crate::state::intern::opt")]
+    pub geo_precision: Option<crate::state::intern::Static>,
     /// True when the point stands for an area (continent, country, region,
     /// admin1, admin2): the event happened somewhere in it, not at the point.
     pub is_centroid: bool,

@@ -25,6 +25,8 @@
 
 mod charset;
 mod decode;
+pub mod feed;
+pub mod fetch;
 mod format;
 pub mod html;
 mod html_meta;
@@ -143,4 +145,10 @@ pub(crate) type Sink<'a> = dyn FnMut(Result<Document, IngestError>) -> ControlFl
 /// The message for an input over the size limit.
 pub(crate) fn too_large(len: u64, limit: usize) -> String {
     format!("document of {len} bytes exceeds the limit of {limit} bytes")
+}
+
+/// An HTML page's bytes as text, decoded by its declared or sniffed charset
+/// (as `extract` reads HTML files).
+pub fn decode_html(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
+    charset::decode_page(bytes)
 }

@@ -5,3 +5,4 @@ mod gazetteer;
 mod extract;
 mod eval;
 mod web;
+mod feeds;

@@ -1,0 +1,288 @@
+//! What scheduled runs remember, in one SQLite file: the feeds with their
+//! last result and HTTP validators, every article seen (URL, content hash,
+//! first seen, published) and the events found in it.
+//!
+//! The state is the source of truth: the layers are rebuilt from it after
+//! every run. Each article is stored in one transaction (its old events
+//! deleted, the new ones inserted, its row updated), so a process killed at
+//! any point leaves either the old results of an article or the new ones,
+//! never a mix; and an article stored twice never has its events twice.
+
+pub mod intern;
+pub mod lock;
+
+use crate::events::Event;
+use crate::extract::Toponym;
+use crate::ingest::fetch::Validators;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS feeds (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_fetch TEXT,
+    last_status TEXT,
+    last_error TEXT,
+    last_entries INTEGER
+);
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,
+    feed TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    published TEXT,
+    title TEXT,
+    processed_at TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    toponyms TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_feed ON articles(feed);
+CREATE TABLE IF NOT EXISTS events (
+    article_url TEXT NOT NULL REFERENCES articles(url) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    event_date TEXT,
+    json TEXT NOT NULL,
+    PRIMARY KEY (article_url, seq)
+);
+";
+
+/// The schema version in `PRAGMA user_version`.
+const VERSION: i64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+#[error("state database {path}: {source}")]
+pub struct StateError {
+    pub path: String,
+    pub source: rusqlite::Error,
+}
+
+pub struct State {
+    conn: Connection,
+    path: String,
+}
+
+/// An article's results, as stored.
+pub struct ArticleResult {
+    pub url: String,
+    pub toponyms: Vec<Toponym>,
+    pub events: Vec<Event>,
+}
+
+/// One feed as `status` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeedStatus {
+    pub name: String,
+    pub url: String,
+    pub last_fetch: Option<String>,
+    pub last_status: Option<String>,
+    pub last_error: Option<String>,
+    pub articles: i64,
+    pub events: i64,
+}
+
+/// What is known of an article already stored.
+pub struct Known {
+    pub content_hash: String,
+    pub validators: Validators,
+}
+
+/// An article to store.
+pub struct NewArticle<'a> {
+    pub url: &'a str,
+    pub feed: &'a str,
+    pub content_hash: &'a str,
+    pub published: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub validators: &'a Validators,
+    pub toponyms: &'a [Toponym],
+    pub events: &'a [Event],
+}
+
+/// The current time, RFC 3339 UTC to the second.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl State {
+    /// Opens (creating it and its directory if needed) and migrates.
+    pub fn open(path: &Path) -> Result<State, StateError> {
+        let p = path.display().to_string();
+        let wrap = |source| StateError { path: p.clone(), source };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let conn = Connection::open(path).map_err(wrap)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(wrap)?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;").map_err(wrap)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(wrap)?;
+        if version < VERSION {
+            conn.execute_batch(SCHEMA).map_err(wrap)?;
+            conn.execute_batch(&format!("PRAGMA user_version = {VERSION}")).map_err(wrap)?;
+        }
+        Ok(State { conn, path: p })
+    }
+
+    /// Opens an existing state read-only (for `status`); `None` if there is none.
+    pub fn open_existing(path: &Path) -> Result<Option<State>, StateError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        State::open(path).map(Some)
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StateError {
+        StateError { path: self.path.clone(), source }
+    }
+
+    pub fn feed_validators(&self, name: &str, url: &str) -> Result<Validators, StateError> {
+        let v = self
+            .conn
+            .query_row("SELECT etag, last_modified FROM feeds WHERE name = ?1 AND url = ?2", params![name, url], |r| {
+                Ok(Validators { etag: r.get(0)?, last_modified: r.get(1)? })
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(v.unwrap_or_default())
+    }
+
+    /// Records a feed's fetch. `validators` `None` keeps the stored ones (a 304 or a failure).
+    pub fn record_feed(&self, name: &str, url: &str, status: &str, error: Option<&str>, validators: Option<&Validators>, entries: Option<usize>) -> Result<(), StateError> {
+        self.conn
+            .execute(
+                "INSERT INTO feeds (name, url, last_fetch, last_status, last_error, last_entries) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(name) DO UPDATE SET url = ?2, last_fetch = ?3, last_status = ?4, last_error = ?5,
+                 last_entries = COALESCE(?6, last_entries)",
+                params![name, url, now(), status, error, entries.map(|n| n as i64)],
+            )
+            .map_err(|e| self.err(e))?;
+        if let Some(v) = validators {
+            self.conn
+                .execute("UPDATE feeds SET etag = ?2, last_modified = ?3 WHERE name = ?1", params![name, v.etag, v.last_modified])
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    pub fn known(&self, url: &str) -> Result<Option<Known>, StateError> {
+        self.conn
+            .query_row("SELECT content_hash, etag, last_modified FROM articles WHERE url = ?1", params![url], |r| {
+                Ok(Known { content_hash: r.get(0)?, validators: Validators { etag: r.get(1)?, last_modified: r.get(2)? } })
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stores an article and its results in one transaction, replacing its old events.
+    pub fn store_article(&mut self, a: &NewArticle<'_>) -> Result<(), StateError> {
+        let path = self.path.clone();
+        let wrap = |source| StateError { path: path.clone(), source };
+        let toponyms = serde_json::to_string(a.toponyms).unwrap_or_else(|_| "[]".into());
+        let tx = self.conn.transaction().map_err(wrap)?;
+        let now = now();
+        tx.execute("DELETE FROM events WHERE article_url = ?1", params![a.url]).map_err(wrap)?;
+        tx.execute(
+            "INSERT INTO articles (url, feed, content_hash, first_seen, published, title, processed_at, etag, last_modified, toponyms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4, ?7, ?8, ?9)
+             ON CONFLICT(url) DO UPDATE SET feed = ?2, content_hash = ?3, published = ?5, title = ?6, processed_at = ?4,
+             etag = ?7, last_modified = ?8, toponyms = ?9",
+            params![a.url, a.feed, a.content_hash, now, a.published, a.title, a.validators.etag, a.validators.last_modified, toponyms],
+        )
+        .map_err(wrap)?;
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO events (article_url, seq, id, event_date, json) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(wrap)?;
+            for (seq, e) in a.events.iter().enumerate() {
+                let json = serde_json::to_string(e).unwrap_or_else(|_| "{}".into());
+                insert.execute(params![a.url, seq as i64, e.id, e.event_date, json]).map_err(wrap)?;
+            }
+        }
+        tx.commit().map_err(wrap)
+    }
+
+    /// Updates only an article's HTTP validators (its content was unchanged).
+    pub fn touch_article(&self, url: &str, v: &Validators) -> Result<(), StateError> {
+        self.conn
+            .execute("UPDATE articles SET etag = ?2, last_modified = ?3 WHERE url = ?1", params![url, v.etag, v.last_modified])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Every article's results, ordered by URL then event order; events dated
+    /// before `since` (`YYYY-MM-DD`) are left out (undated ones go by the
+    /// article's publication, then first-seen date).
+    pub fn results(&self, since: Option<&str>) -> Result<Vec<ArticleResult>, StateError> {
+        let mut out = Vec::new();
+        let mut articles = self
+            .conn
+            .prepare("SELECT url, toponyms, COALESCE(published, first_seen) FROM articles ORDER BY url")
+            .map_err(|e| self.err(e))?;
+        let mut events = self.conn.prepare("SELECT json, event_date FROM events WHERE article_url = ?1 ORDER BY seq").map_err(|e| self.err(e))?;
+        let rows = articles
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (url, toponyms, seen) = row.map_err(|e| self.err(e))?;
+            let article_old = since.is_some_and(|s| seen.as_deref().is_some_and(|d| d.get(..10).unwrap_or(d) < s));
+            let mut evs = Vec::new();
+            let rows = events.query_map(params![url], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))).map_err(|e| self.err(e))?;
+            for ev in rows {
+                let (json, date) = ev.map_err(|e| self.err(e))?;
+                let old = match (since, date.as_deref()) {
+                    (Some(s), Some(d)) => d < s,
+                    (Some(_), None) => article_old,
+                    (None, _) => false,
+                };
+                if old {
+                    continue;
+                }
+                match serde_json::from_str::<Event>(&json) {
+                    Ok(e) => evs.push(e),
+                    Err(e) => tracing::warn!(article = %url, error = %e, "unreadable stored event skipped"),
+                }
+            }
+            if since.is_some() && evs.is_empty() && article_old {
+                continue;
+            }
+            let toponyms: Vec<Toponym> = serde_json::from_str(&toponyms).unwrap_or_default();
+            out.push(ArticleResult { url, toponyms, events: evs });
+        }
+        Ok(out)
+    }
+
+    pub fn feed_statuses(&self) -> Result<Vec<FeedStatus>, StateError> {
+        let mut q = self
+            .conn
+            .prepare(
+                "SELECT f.name, f.url, f.last_fetch, f.last_status, f.last_error,
+                   (SELECT COUNT(*) FROM articles a WHERE a.feed = f.name),
+                   (SELECT COUNT(*) FROM events e JOIN articles a ON a.url = e.article_url WHERE a.feed = f.name)
+                 FROM feeds f ORDER BY f.name",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = q
+            .query_map([], |r| {
+                Ok(FeedStatus {
+                    name: r.get(0)?,
+                    url: r.get(1)?,
+                    last_fetch: r.get(2)?,
+                    last_status: r.get(3)?,
+                    last_error: r.get(4)?,
+                    articles: r.get(5)?,
+                    events: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// (articles, events) stored.
+    pub fn counts(&self) -> Result<(i64, i64), StateError> {
+        self.conn
+            .query_row("SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM events)", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,622 @@
+//! `geoevents run` and `status` against a real HTTP server on 127.0.0.1
+//! started by each test (std::net, one thread a connection), serving the
+//! fixture feeds in `tests/fixtures/feeds/` and fault routes.
+
+use crate::util::{fixture, geoevents, run_cmd, temp_dir, Run};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What the server answers on one path.
+#[derive(Clone, Default)]
+pub struct Route {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+    /// Wait this long before answering.
+    pub delay: Duration,
+    /// Answer 500 to this many requests first.
+    pub fail_first: u32,
+    /// Never answer (hold the connection open for a minute).
+    pub hang: bool,
+    /// Send no Content-Length (the body ends when the connection closes).
+    pub no_length: bool,
+    /// Send a body of this many bytes instead of `body`, in 64 KiB writes.
+    pub huge: usize,
+}
+
+impl Route {
+    pub fn ok(body: impl Into<Vec<u8>>, content_type: &str) -> Route {
+        Route { status: 200, body: body.into(), headers: vec![("Content-Type".into(), content_type.into())], ..Route::default() }
+    }
+    pub fn redirect(to: &str) -> Route {
+        Route { status: 302, headers: vec![("Location".into(), to.into())], ..Route::default() }
+    }
+}
+
+/// A request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub path: String,
+    pub headers: HashMap<String, String>,
+}
+
+#[derive(Default)]
+struct Shared {
+    routes: HashMap<String, Route>,
+    seen: Vec<Seen>,
+}
+
+pub struct Server {
+    pub base: String,
+    shared: Arc<Mutex<Shared>>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let s = shared.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let s = s.clone();
+                std::thread::spawn(move || serve(stream, &s));
+            }
+        });
+        Server { base, shared }
+    }
+
+    pub fn route(&self, path: &str, route: Route) {
+        self.shared.lock().unwrap().routes.insert(path.to_string(), route);
+    }
+
+    /// A fixture from `tests/fixtures/feeds/`, `{BASE}` replaced.
+    pub fn fixture(&self, name: &str) -> String {
+        std::fs::read_to_string(fixture(&format!("feeds/{name}"))).unwrap().replace("{BASE}", &self.base)
+    }
+
+    /// Serves the fixture `name` at `path`.
+    pub fn serve_fixture(&self, path: &str, name: &str) {
+        let ct = if name.ends_with(".html") { "text/html; charset=utf-8" } else { "application/xml" };
+        self.route(path, Route::ok(self.fixture(name), ct));
+    }
+
+    /// The usual site: /rss.xml, /atom.xml and their articles.
+    pub fn standard(&self) {
+        self.serve_fixture("/rss.xml", "rss.xml");
+        self.serve_fixture("/atom.xml", "atom.xml");
+        for a in ["flood-valencia", "quake-izmir", "protest-nairobi", "fire-adelaide"] {
+            self.serve_fixture(&format!("/articles/{a}.html"), &format!("{a}.html"));
+        }
+    }
+
+    pub fn seen(&self, path: &str) -> Vec<Seen> {
+        self.shared.lock().unwrap().seen.iter().filter(|s| s.path == path).cloned().collect()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+fn serve(mut stream: TcpStream, shared: &Mutex<Shared>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let route = {
+        let mut s = shared.lock().unwrap();
+        s.seen.push(Seen { path: path.clone(), headers: headers.clone() });
+        let r = s.routes.get_mut(&path).map(|r| {
+            let copy = r.clone();
+            if r.fail_first > 0 {
+                r.fail_first -= 1;
+            }
+            copy
+        });
+        r
+    };
+    let Some(route) = route else {
+        let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    };
+    if route.hang {
+        std::thread::sleep(Duration::from_secs(60));
+        return;
+    }
+    std::thread::sleep(route.delay);
+    if route.fail_first > 0 {
+        let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    }
+    // Conditional GET: an ETag route answers 304 to a matching If-None-Match.
+    let etag = route.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("etag")).map(|(_, v)| v.clone());
+    if etag.is_some() && headers.get("if-none-match") == etag.as_ref() {
+        let _ = stream.write_all(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    }
+    let mut head = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", route.status);
+    for (k, v) in &route.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !route.no_length {
+        let len = if route.huge > 0 { route.huge } else { route.body.len() };
+        head.push_str(&format!("Content-Length: {len}\r\n"));
+    }
+    head.push_str("\r\n");
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    if route.huge > 0 {
+        let chunk = vec![b'a'; 64 * 1024];
+        let mut left = route.huge;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            if stream.write_all(&chunk[..n]).is_err() {
+                return;
+            }
+            left -= n;
+        }
+    } else {
+        let _ = stream.write_all(&route.body);
+    }
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+}
+
+/// A working directory with a configuration.
+pub struct Setup {
+    pub dir: tempfile::TempDir,
+}
+
+impl Setup {
+    pub fn new(config: &str) -> Setup {
+        let dir = temp_dir();
+        std::fs::write(dir.path().join("feeds.toml"), config).unwrap();
+        Setup { dir }
+    }
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("feeds.toml")
+    }
+    pub fn output(&self) -> PathBuf {
+        self.dir.path().join("output")
+    }
+    pub fn run(&self, extra: &[&str]) -> Run {
+        let mut cmd = geoevents();
+        cmd.arg("run").arg("--config").arg(self.config()).arg("--once").args(extra).timeout(Duration::from_secs(120));
+        run_cmd(&mut cmd)
+    }
+    pub fn status(&self) -> Vec<Value> {
+        let mut cmd = geoevents();
+        cmd.arg("status").arg("--config").arg(self.config()).arg("--json");
+        let r = run_cmd(&mut cmd);
+        r.ok();
+        r.json_lines()
+    }
+    /// The events layer's features.
+    pub fn events(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.output().join("events.geojson")).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("events.geojson is not JSON ({e})"));
+        v["features"].as_array().unwrap().clone()
+    }
+    pub fn layer_bytes(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for name in ["events.geojson", "places.geojson", "areas.geojson", "index.html", "events.qml"] {
+            let p = self.output().join(name);
+            if p.exists() {
+                out.push((name.to_string(), std::fs::read(p).unwrap()));
+            }
+        }
+        assert!(out.len() >= 4, "layers missing in {}", self.output().display());
+        out
+    }
+}
+
+fn config(feeds: &[(&str, &str)], extra: &str) -> String {
+    let mut c = format!("output = \"output\"\n{extra}\n");
+    for (name, url) in feeds {
+        c.push_str(&format!("\n[[feed]]\nname = \"{name}\"\nurl = \"{url}\"\n"));
+    }
+    c
+}
+
+/// `(source_url, place_name)` of every event, sorted.
+fn event_keys(events: &[Value]) -> Vec<(String, String)> {
+    let mut k: Vec<(String, String)> = events
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (p["source_url"].as_str().unwrap_or("").to_string(), p["place_name"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    k.sort();
+    k
+}
+
+fn places_of(events: &[Value], url_part: &str) -> Vec<String> {
+    let mut v: Vec<String> = event_keys(events).into_iter().filter(|(u, _)| u.contains(url_part)).map(|(_, p)| p).collect();
+    v.dedup();
+    v
+}
+
+const FAST: &str = "[fetch]\ntimeout = \"3s\"\nretries = 3\nbackoff = \"50ms\"";
+
+#[test]
+fn minimal_config_first_run_maps_events_and_rerun_changes_nothing() {
+    let server = Server::start();
+    server.standard();
+    // Exactly the minimal configuration from the issue.
+    let setup = Setup::new(&format!("output = \"output\"\n[[feed]]\nname = \"example\"\nurl = \"{}\"\n", server.url("/rss.xml")));
+    setup.run(&[]).ok();
+    let events = setup.events();
+    assert!(places_of(&events, "flood-valencia").iter().any(|p| p == "Valencia"), "{:?}", event_keys(&events));
+    assert!(places_of(&events, "quake-izmir").iter().any(|p| p.contains("Izmir") || p.contains("İzmir")), "{:?}", event_keys(&events));
+    assert!(setup.output().join("geoevents-state.sqlite").exists());
+    assert!(!setup.output().join("geoevents-state.sqlite.lock").exists(), "the lock is released");
+    let ua = &server.seen("/rss.xml")[0].headers["user-agent"];
+    assert!(ua.starts_with("geoevents/"), "{ua}");
+
+    let before = setup.layer_bytes();
+    setup.run(&[]).ok();
+    assert_eq!(before, setup.layer_bytes(), "a second run with nothing new changes no byte of the layers");
+    let st = setup.status();
+    assert_eq!(st[0]["name"], "example");
+    assert_eq!(st[0]["last_status"], "ok");
+    assert_eq!(st[0]["articles"], 2);
+    // The state counts every event, the layer only those drawn (resolved, not metonyms).
+    assert!(st[0]["events"].as_i64().unwrap() >= events.len() as i64, "{st:?}");
+}
+
+#[test]
+fn feed_gaining_an_article_adds_exactly_its_events_and_edit_replaces() {
+    let server = Server::start();
+    server.standard();
+    let setup = Setup::new(&config(&[("world", &server.url("/rss.xml")), ("africa", &server.url("/atom.xml"))], FAST));
+    setup.run(&[]).ok();
+    let first = event_keys(&setup.events());
+    assert!(first.iter().any(|(u, _)| u.contains("protest-nairobi")), "Atom entries are mapped: {first:?}");
+
+    // The feed gains one article.
+    server.serve_fixture("/rss.xml", "rss-plus.xml");
+    setup.run(&[]).ok();
+    let second = event_keys(&setup.events());
+    let added: Vec<_> = second.iter().filter(|k| !first.contains(k)).cloned().collect();
+    assert!(!added.is_empty());
+    assert!(added.iter().all(|(u, _)| u.contains("fire-adelaide")), "only the new article's events: {added:?}");
+    assert_eq!(second.len(), first.len() + added.len(), "nothing else changed or duplicated");
+    assert!(added.iter().any(|(_, p)| p == "Adelaide"), "{added:?}");
+
+    // An edited article replaces its events.
+    server.serve_fixture("/articles/flood-valencia.html", "flood-valencia-edited.html");
+    setup.run(&[]).ok();
+    let third = event_keys(&setup.events());
+    let valencia = places_of(&setup.events(), "flood-valencia");
+    assert!(valencia.iter().any(|p| p == "Seville" || p == "Sevilla"), "{valencia:?}");
+    assert!(!valencia.iter().any(|p| p == "Madrid"), "old events are gone: {valencia:?}");
+    let others = |k: &Vec<(String, String)>| k.iter().filter(|(u, _)| !u.contains("flood-valencia")).cloned().collect::<Vec<_>>();
+    assert_eq!(others(&second), others(&third));
+}
+
+#[test]
+fn conditional_get_uses_etag_and_304() {
+    let server = Server::start();
+    server.standard();
+    let mut feed = Route::ok(server.fixture("rss.xml"), "application/rss+xml");
+    feed.headers.push(("ETag".into(), "\"v1\"".into()));
+    server.route("/rss.xml", feed);
+    let setup = Setup::new(&config(&[("world", &server.url("/rss.xml"))], FAST));
+    setup.run(&[]).ok();
+    setup.run(&[]).ok();
+    let seen = server.seen("/rss.xml");
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].headers.get("if-none-match").map(String::as_str), Some("\"v1\""));
+    assert_eq!(setup.status()[0]["last_status"], "not modified");
+    assert_eq!(server.seen("/articles/flood-valencia.html").len(), 1, "a 304 feed fetches no article");
+}
+
+#[test]
+fn feed_own_text_option() {
+    let server = Server::start();
+    server.standard();
+    let setup = Setup::new(&format!(
+        "output = \"output\"\n[[feed]]\nname = \"africa\"\nurl = \"{}\"\nlanguage = \"en\"\nfetch_article = false\n",
+        server.url("/atom.xml")
+    ));
+    setup.run(&[]).ok();
+    assert!(server.seen("/articles/protest-nairobi.html").is_empty(), "the article page is not fetched");
+    let places = places_of(&setup.events(), "protest-nairobi");
+    assert!(places.iter().any(|p| p == "Nairobi") && places.iter().any(|p| p == "Mombasa"), "{places:?}");
+}
+
+/// One good feed and one bad one: the run completes (0), the good feed is
+/// mapped, the bad one is reported in `status`.
+fn one_bad_feed(server: &Server, bad_path: &str, extra: &str) -> (Setup, Run) {
+    server.standard();
+    let setup = Setup::new(&config(&[("good", &server.url("/rss.xml")), ("bad", &server.url(bad_path))], extra));
+    let r = setup.run(&[]);
+    r.ok();
+    assert!(!places_of(&setup.events(), "flood-valencia").is_empty());
+    let st = setup.status();
+    let bad = st.iter().find(|s| s["name"] == "bad").unwrap();
+    assert_eq!(bad["last_status"], "error", "{st:?}");
+    let good = st.iter().find(|s| s["name"] == "good").unwrap();
+    assert_eq!(good["last_status"], "ok");
+    (setup, r)
+}
+
+#[test]
+fn http_500_then_success_on_retry() {
+    let server = Server::start();
+    server.standard();
+    let mut r = Route::ok(server.fixture("atom.xml"), "application/atom+xml");
+    r.fail_first = 2;
+    server.route("/flaky.xml", r);
+    let setup = Setup::new(&config(&[("flaky", &server.url("/flaky.xml"))], FAST));
+    setup.run(&[]).ok();
+    assert_eq!(server.seen("/flaky.xml").len(), 3, "two 500s, then the retry that worked");
+    assert!(!places_of(&setup.events(), "protest-nairobi").is_empty());
+    // Always 500: retried 3 times, then reported, and the run is a failure of every feed.
+    let mut dead = Route::ok("", "text/plain");
+    dead.fail_first = 1000;
+    server.route("/dead.xml", dead);
+    let setup = Setup::new(&config(&[("dead", &server.url("/dead.xml"))], FAST));
+    let r = setup.run(&[]);
+    r.expect_code(7);
+    assert_eq!(server.seen("/dead.xml").len(), 4);
+    assert!(r.stderr.contains("HTTP 500"), "{}", r.stderr);
+}
+
+#[test]
+fn server_that_never_answers_times_out() {
+    let server = Server::start();
+    server.route("/hang.xml", Route { hang: true, ..Route::default() });
+    let started = Instant::now();
+    let (_setup, r) = one_bad_feed(&server, "/hang.xml", "[fetch]\ntimeout = \"1s\"\nretries = 1\nbackoff = \"10ms\"");
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(r.stderr.contains("no answer within"), "{}", r.stderr);
+}
+
+#[test]
+fn body_larger_than_the_cap() {
+    let server = Server::start();
+    // 2 GB announced and streamed without Content-Length: the cap stops it early.
+    server.route("/huge.xml", Route { status: 200, huge: 2 << 30, no_length: true, ..Route::default() });
+    server.route("/huge-announced.xml", Route { status: 200, huge: 2 << 30, ..Route::default() });
+    let started = Instant::now();
+    let (setup, r) = one_bad_feed(&server, "/huge.xml", "[fetch]\nmax_bytes = 1000000");
+    assert!(r.stderr.contains("larger than the limit"), "{}", r.stderr);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let _ = setup;
+    let (_s, r) = one_bad_feed(&server, "/huge-announced.xml", "[fetch]\nmax_bytes = 1000000");
+    assert!(r.stderr.contains("larger than the limit"), "{}", r.stderr);
+}
+
+#[test]
+fn malformed_xml_is_reported_and_skipped() {
+    let server = Server::start();
+    server.serve_fixture("/malformed.xml", "malformed.xml");
+    let (_s, r) = one_bad_feed(&server, "/malformed.xml", FAST);
+    assert!(r.stderr.contains("not a feed"), "{}", r.stderr);
+}
+
+#[test]
+fn redirect_loop_is_reported_and_skipped() {
+    let server = Server::start();
+    server.route("/loop-a.xml", Route::redirect("/loop-b.xml"));
+    server.route("/loop-b.xml", Route::redirect("/loop-a.xml"));
+    let (_s, r) = one_bad_feed(&server, "/loop-a.xml", FAST);
+    assert!(r.stderr.contains("redirect loop"), "{}", r.stderr);
+    assert!(server.seen("/loop-a.xml").len() <= 2);
+}
+
+#[test]
+fn unreachable_host_is_reported_and_skipped() {
+    let server = Server::start();
+    // A port nobody listens on.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/feed.xml", closed.local_addr().unwrap());
+    drop(closed);
+    server.standard();
+    let setup = Setup::new(&config(&[("good", &server.url("/rss.xml")), ("bad", &url)], "[fetch]\nretries = 1\nbackoff = \"10ms\""));
+    setup.run(&[]).ok();
+}
+
+#[test]
+fn configuration_errors_and_lock() {
+    let setup = Setup::new("output = \"output\"\n[[feed]]\nname = \"x\"\n");
+    let r = setup.run(&[]);
+    r.expect_code(8);
+    assert!(r.stderr.contains("feeds.toml"), "{}", r.stderr);
+    let setup = Setup::new("output = \"output\"\n[[feed]]\nname = \"x\"\nurl = \"ftp://example.org/\"\n");
+    setup.run(&[]).expect_code(8);
+    let setup = Setup::new("output = \"output\"\nbogus = 1\n[[feed]]\nname = \"x\"\nurl = \"http://127.0.0.1:9/\"\n");
+    setup.run(&[]).expect_code(8);
+    let mut cmd = geoevents();
+    cmd.args(["run", "--config", "/nonexistent/feeds.toml", "--once"]);
+    run_cmd(&mut cmd).expect_code(8);
+
+    // Another run holds the lock: this test process is alive.
+    let server = Server::start();
+    server.standard();
+    let setup = Setup::new(&config(&[("world", &server.url("/rss.xml"))], ""));
+    std::fs::create_dir_all(setup.output()).unwrap();
+    let lock = setup.output().join("geoevents-state.sqlite.lock");
+    std::fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
+    let r = setup.run(&[]);
+    r.expect_code(9);
+    assert!(r.stderr.contains("another geoevents run"), "{}", r.stderr);
+    assert!(server.seen("/rss.xml").is_empty());
+    // A stale lock (dead pid) is taken over.
+    std::fs::write(&lock, "999999999\n").unwrap();
+    setup.run(&[]).ok();
+}
+
+fn generated_site(server: &Server, n: usize, delay: Duration) {
+    let places = ["Paris", "Berlin", "Madrid", "Nairobi", "Lima", "Cairo", "Oslo", "Hanoi", "Quito", "Dakar", "Kyiv", "Manila"];
+    let mut items = String::new();
+    for i in 0..n {
+        let (a, b) = (places[i % places.len()], places[(i * 7 + 3) % places.len()]);
+        let page = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Report {i}</title>\
+             <meta property=\"article:published_time\" content=\"2024-10-{:02}T10:00:00Z\"></head><body><article><h1>Report {i} from {a}</h1>\
+             <p>Crowds gathered in {a} on Monday after a storm knocked out power to several districts, and repair crews worked through the night to restore it. Report number {i}.</p>\
+             <p>Officials in {b} said they would send engineers and generators, and schools in both cities stayed closed while the damage was assessed.</p></article></body></html>",
+            1 + i % 28
+        );
+        let path = format!("/gen/{i:04}.html");
+        server.route(&path, Route { delay, ..Route::ok(page, "text/html; charset=utf-8") });
+        items.push_str(&format!("<item><title>Report {i}</title><link>{}</link></item>\n", server.url(&path)));
+    }
+    let feed = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>gen</title><link>{}</link><description>d</description>\n{items}</channel></rss>", server.base);
+    server.route("/gen.xml", Route::ok(feed, "application/rss+xml"));
+}
+
+#[test]
+fn sigkill_mid_run_then_rerun_has_no_duplicates_and_valid_layers() {
+    let server = Server::start();
+    generated_site(&server, 40, Duration::from_millis(150));
+    let cfg = config(&[("gen", &server.url("/gen.xml"))], "[fetch]\nper_host = 2");
+    // A clean run for reference.
+    let clean = Setup::new(&cfg);
+    clean.run(&[]).ok();
+    let want = event_keys(&clean.events());
+    assert!(want.len() >= 40, "{}", want.len());
+
+    let killed = Setup::new(&cfg);
+    let bin = assert_cmd::cargo::cargo_bin("geoevents");
+    let mut child = std::process::Command::new(bin)
+        .args(["run", "--once", "--config"])
+        .arg(killed.config())
+        .env_remove("GEOEVENTS_GAZETTEER")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some but not all articles are stored, then SIGKILL.
+    let state = killed.output().join("geoevents-state.sqlite");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        let n = stored_articles(&state);
+        if n >= 5 || Instant::now() > deadline {
+            assert!(n < 40, "the run finished before it could be killed ({n})");
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+    assert!(killed.output().join("geoevents-state.sqlite.lock").exists(), "the killed run left its lock");
+    killed.run(&[]).ok();
+    assert_eq!(event_keys(&killed.events()), want, "same events as a clean run, none twice");
+    for l in ["places.geojson", "areas.geojson"] {
+        let t = std::fs::read_to_string(killed.output().join(l)).unwrap();
+        serde_json::from_str::<Value>(&t).unwrap();
+    }
+    let tmp: Vec<_> = crate::util::dir_entries(&killed.output()).into_iter().filter(|n| n.contains("tmp")).collect();
+    assert!(tmp.is_empty(), "no temporary files left: {tmp:?}");
+    let st = killed.status();
+    assert_eq!(st[0]["articles"], 40);
+}
+
+fn stored_articles(state: &Path) -> i64 {
+    if !state.exists() {
+        return 0;
+    }
+    let Ok(c) = rusqlite::Connection::open_with_flags(state, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else { return 0 };
+    c.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0)).unwrap_or(0)
+}
+
+/// 1,000 articles served from 127.0.0.1, fetched, processed and mapped.
+#[test]
+fn benchmark_1000_articles() {
+    let server = Server::start();
+    generated_site(&server, 1000, Duration::ZERO);
+    let setup = Setup::new(&config(&[("gen", &server.url("/gen.xml"))], "[fetch]\nper_host = 8"));
+    let started = Instant::now();
+    setup.run(&[]).ok();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!("benchmark: 1000 articles fetched, processed and mapped in {secs:.2} s");
+    assert_eq!(setup.status()[0]["articles"], 1000);
+    assert!(setup.events().len() >= 1000);
+    let limit: f64 = std::env::var("GEOEVENTS_BENCH_LIMIT").ok().and_then(|s| s.parse().ok()).unwrap_or(10.0);
+    assert!(secs < limit, "{secs:.2} s");
+}
+
+#[test]
+fn json_logs_and_retention_window() {
+    let server = Server::start();
+    server.standard();
+    let setup = Setup::new(&config(&[("world", &server.url("/rss.xml"))], ""));
+    let r = setup.run(&["--log-format", "json"]);
+    r.ok();
+    let lines = crate::util::json_lines(&r.stderr);
+    let done = lines.iter().find(|l| l["message"] == "pass done").unwrap_or_else(|| panic!("{}", r.stderr));
+    assert_eq!(done["new_articles"], 2);
+    assert!(done["layer_events"].as_u64().unwrap() > 0);
+    // The fixture events are from 2024: a 30-day window leaves them out of
+    // the layers, but not out of the state.
+    let r = setup.run(&["--keep", "30d"]);
+    r.ok();
+    assert!(setup.events().is_empty(), "{:?}", event_keys(&setup.events()));
+    assert_eq!(setup.status()[0]["articles"], 2);
+    setup.run(&[]).ok();
+    assert!(!setup.events().is_empty());
+}
+
+#[test]
+fn every_loops_until_sigterm_then_stops_cleanly() {
+    let server = Server::start();
+    server.standard();
+    let setup = Setup::new(&config(&[("world", &server.url("/rss.xml"))], ""));
+    let bin = assert_cmd::cargo::cargo_bin("geoevents");
+    let mut child = std::process::Command::new(bin)
+        .args(["run", "--every", "1s", "--config"])
+        .arg(setup.config())
+        .env_remove("GEOEVENTS_GAZETTEER")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.seen("/rss.xml").len() < 2 {
+        assert!(Instant::now() < deadline, "no second pass");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A second run while this one loops is refused.
+    setup.run(&[]).expect_code(9);
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
+    assert!(!setup.output().join("geoevents-state.sqlite.lock").exists());
+    assert!(!places_of(&setup.events(), "quake-izmir").is_empty());
+}
+
+#[test]
+fn cron_option_is_checked() {
+    let setup = Setup::new("output = \"output\"\ncron = \"not a cron\"\n[[feed]]\nname = \"x\"\nurl = \"http://127.0.0.1:9/\"\n");
+    setup.run(&[]).expect_code(8);
+}
