@@ -35,7 +35,7 @@ impl Default for FetchOptions {
             retries: 3,
             backoff: Duration::from_millis(500),
             per_host: 4,
-            user_agent: format!("geoevents/{} (+https://github.com/geoevents/geoevents)", env!("CARGO_PKG_VERSION")),
+            user_agent: format!("geoevents/{} (offline geoparser; feed reader)", env!("CARGO_PKG_VERSION")),
         }
     }
 }
