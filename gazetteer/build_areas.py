@@ -232,12 +232,16 @@ def load_admin1(packages):
 # ---------------------------------------------------------------- geometry
 
 def simplify_dp(pts, tol):
+    return [pts[k] for k in simplify_dp_idx(pts, tol)]
+
+
+def simplify_dp_idx(pts, tol):
     """Douglas-Peucker on a list of (x, y); keeps both end points. Distance
     is to the segment (so a closed ring, whose end points coincide, splits
     first at the vertex farthest from its start)."""
     n = len(pts)
     if n <= 2 or tol <= 0:
-        return list(pts)
+        return list(range(n))
     tol2 = tol * tol
     keep = [False] * n
     keep[0] = keep[n - 1] = True
@@ -270,7 +274,7 @@ def simplify_dp(pts, tol):
             keep[bi] = True
             stack.append((i, bi))
             stack.append((bi, j))
-    return [p for p, k in zip(pts, keep) if k]
+    return [k for k in range(n) if keep[k]]
 
 
 def fmt(v):
@@ -300,12 +304,14 @@ def _orient(a, b, c):
     return (v > 0) - (v < 0)
 
 
-def ring_self_intersects(r):
-    """True when two non-adjacent edges of the closed ring cross (proper
-    crossings; touching is not counted). Grid buckets keep it near linear."""
+def crossing_edges(r):
+    """Indexes k of the edges r[k]-r[k+1] of the closed ring r that properly
+    cross a non-adjacent edge (touching does not count). Grid buckets keep
+    it near linear."""
     n = len(r) - 1
+    out = set()
     if n < 4:
-        return False
+        return out
     xs = [p[0] for p in r]
     ys = [p[1] for p in r]
     cell = max(1e-4, (max(xs) - min(xs) + max(ys) - min(ys)) / (math.sqrt(n) + 1))
@@ -325,22 +331,49 @@ def ring_self_intersects(r):
                 p1, p2, p3, p4 = r[s], r[s + 1], r[t], r[t + 1]
                 if (_orient(p1, p2, p3) * _orient(p1, p2, p4) < 0
                         and _orient(p3, p4, p1) * _orient(p3, p4, p2) < 0):
-                    return True
-    return False
+                    out.add(s)
+                    out.add(t)
+    return out
+
+
+def ring_self_intersects(r):
+    return bool(crossing_edges(r))
+
+
+def _farthest(pts, i, j):
+    ax, ay = pts[i]
+    bx, by = pts[j]
+    best, bi = -1.0, None
+    for k in range(i + 1, j):
+        d = seg_dist2(pts[k][0], pts[k][1], ax, ay, bx, by)
+        if d > best:
+            best, bi = d, k
+    return bi
 
 
 def simplify_ring(ring, tol, st):
-    """Simplified, rounded ring, or None when it collapses. A ring that the
-    simplification makes cross itself is simplified again with the
-    tolerance halved (down to tol/64)."""
-    r = rounded_ring(simplify_dp(ring, tol))
-    t = tol
-    while r is not None and t > tol / 64 and ring_self_intersects(r):
-        if t == tol:
-            st.self_crossing += 1
-        t /= 2
-        r = rounded_ring(simplify_dp(ring, t))
-    return r
+    """Douglas-Peucker, then rounding; edges that the simplification made
+    cross another edge of the ring get their farthest dropped vertex back,
+    until no edge crosses (or the crossing is in the source). Returns the
+    ring or None when it collapses."""
+    keep = simplify_dp_idx(ring, tol)
+    fixed = False
+    for _ in range(200):
+        rp = [(float(fmt(ring[i][0])), float(fmt(ring[i][1]))) for i in keep]
+        bad = crossing_edges(rp)
+        if not bad:
+            break
+        add = []
+        for k in sorted(bad):
+            if keep[k + 1] - keep[k] > 1:
+                add.append(_farthest(ring, keep[k], keep[k + 1]))
+        if not add:
+            break  # crossing in the source itself
+        fixed = True
+        keep = sorted(set(keep) | set(add))
+    if fixed:
+        st.self_crossing += 1
+    return rounded_ring([ring[i] for i in keep])
 
 
 class Stats:
@@ -349,7 +382,7 @@ class Stats:
         self.kept_unsimplified = 0   # ... and kept unsimplified (smaller tolerances collapsed them too)
         self.dropped_exteriors = 0   # too small even unsimplified at 4 decimals
         self.dropped_holes = 0
-        self.self_crossing = 0       # rings DP made cross themselves (re-simplified finer)
+        self.self_crossing = 0       # rings DP made cross themselves (vertices put back)
         self.points_in = 0
         self.points_out = 0
 
@@ -881,7 +914,7 @@ def main():
             and any(e[0] == r["id"] for e in entries))))
     print("admin1 joined by: " + ", ".join("%s %d" % kv for kv in sorted(rep["how"].items())))
     print("derived regions: " + ", ".join(e[0] for e in entries if e[1] == "region"))
-    print("points: %d in, %d out; rings re-simplified finer because DP made them cross: %d; exteriors "
+    print("points: %d in, %d out; rings where DP made edges cross (vertices put back): %d; exteriors "
           "collapsed by DP: %d, of them kept unsimplified: %d; dropped (too small at 4 decimals): "
           "%d exteriors, %d holes; France polygons moved to GF/GP/MQ/RE/YT: %d" % (
               st.points_in, st.points_out, st.self_crossing, st.collapsed, st.kept_unsimplified, st.dropped_exteriors,

@@ -1,3 +1,4 @@
+mod article_map;
 mod layers;
 mod util;
 mod geocode;
