@@ -7,8 +7,10 @@ derived region `region:kurdistan-region`, for the `areas` map layer
 Python 3 standard library only: the shapefile (SHP polygon records + DBF)
 is parsed here, Douglas-Peucker is implemented here.
 
-    python3 gazetteer/build_areas.py                      # writes gazetteer/areas.tsv
-    python3 gazetteer/build_areas.py --measure 0.01,0.02,0.05   # sizes per tolerance only
+    python3 gazetteer/build_areas.py              # writes gazetteer/areas.tsv, prints a report
+    python3 gazetteer/build_areas.py -v           # ... listing every record without a polygon
+    python3 gazetteer/build_areas.py --measure 0.01,0.02,0.05   # sizes per tolerance, writes nothing
+    (--packages DIR: folder holding pypi/ and npm/; default /work/scratch)
 
 Sources (see README.md, section "Area polygons"):
   countries: Natural Earth 10m admin-0 countries 5.1.1 (German point of view),
@@ -22,9 +24,9 @@ Output grammar (one area a line, sorted by gazetteer id, byte order):
     line     = id TAB kind TAB name TAB geometry LF
     geometry = polygon *( ";" polygon )
     polygon  = ring *( "|" ring )          ; first ring exterior (CCW), others holes (CW)
-    ring     = position 4*( " " position )  ; closed: last position == first
+    ring     = position 3*( " " position )  ; 4+ positions, closed: last == first
     position = number "," number            ; lon,lat in WGS 84 degrees
-    number   = ["-"] digits ["." 1*4digit]  ; at most 4 decimals, no trailing zeros
+    number   = ["-"] 1*DIGIT ["." 1*4DIGIT] ; at most 4 decimals, no trailing zeros
 
 Lines starting with "#" are comments (the header).
 """
@@ -35,9 +37,11 @@ import io
 import json
 import math
 import os
+import re
 import struct
 import sys
 import tarfile
+import unicodedata
 import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,6 +60,10 @@ ADMIN1_TOLERANCE = 0.02
 # halved (down to 1/64) before it is kept unsimplified (--collapse-unsimplified
 # turns the halving off, for measurements).
 COLLAPSE_HALVING = True
+
+# French overseas departments: countries in GeoNames, part of France in NE
+# admin-0, single admin1 units ("RE.RE") of their own in GeoNames.
+FRENCH_DOMS = ("GF", "GP", "MQ", "RE", "YT")
 
 # Derived regions made of admin1 polygons (ISO 3166-2 codes of the parts).
 DERIVED = {
@@ -231,12 +239,9 @@ def load_admin1(packages):
 
 # ---------------------------------------------------------------- geometry
 
-def simplify_dp(pts, tol):
-    return [pts[k] for k in simplify_dp_idx(pts, tol)]
-
-
 def simplify_dp_idx(pts, tol):
-    """Douglas-Peucker on a list of (x, y); keeps both end points. Distance
+    """Douglas-Peucker on a list of (x, y): indexes of the points kept (both
+    end points always). Iterative (explicit stack). Distance
     is to the segment (so a closed ring, whose end points coincide, splits
     first at the vertex farthest from its start)."""
     n = len(pts)
@@ -468,8 +473,6 @@ GENERIC = {"region", "province", "provincia", "district", "state", "governorate"
 def norm(s):
     """Name key for matching NE region groups: no accents, no "(...)", no
     generic words, lower case."""
-    import re
-    import unicodedata
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     s = re.sub(r"\([^)]*\)", " ", s)
@@ -479,8 +482,6 @@ def norm(s):
 
 def words(s):
     """Name words (3+ letters, no accents, lower case, generic words out)."""
-    import re
-    import unicodedata
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     return {w for w in re.split(r"[^a-z0-9]+", s) if len(w) >= 3 and w not in GENERIC}
@@ -586,7 +587,7 @@ def country_sources(ne0, ne1):
     doms = {}
     for props, mp in ne1:
         iso = props.get("iso_3166_2") or ""
-        if props.get("iso_a2") == "FR" and iso[3:] in ("GF", "GP", "MQ", "RE", "YT") and len(iso) == 5:
+        if props.get("iso_a2") == "FR" and iso[3:] in FRENCH_DOMS and len(iso) == 5:
             doms[iso[3:]] = [(props.get("name") or iso, mp)]
     boxes = []
     for parts in doms.values():
@@ -746,8 +747,8 @@ def build(packages, places_path, ctol, atol, report):
         m = matches.get(r["id"])
         if m is None:
             cc = r["country_code"]
-            if r["admin1_code"] == cc + "." + cc and cc in country_geom:
-                report["how"]["country polygon (CC.CC)"] += 1
+            if cc in FRENCH_DOMS and r["admin1_code"] == cc + "." + cc and cc in country_geom:
+                report["how"]["country polygon (French DOM CC.CC)"] += 1
                 entries.append((r["id"], "admin1", r["name"], country_geom[cc]))
                 continue
             report["admin1_missing"].append((r["id"], r["name"], r["country_code"],

@@ -3,7 +3,7 @@
 
 use crate::gazetteer::Gazetteer;
 use crate::mentions::recognize;
-use crate::resolve::{resolve_document, MentionType};
+use crate::resolve::resolve_document;
 use serde::{Deserialize, Serialize};
 
 /// One place mention in a document, as written to `extract --format jsonl`.
@@ -101,9 +101,4 @@ pub fn extract_toponyms(gaz: &Gazetteer, text: &str) -> Vec<Toponym> {
             }
         })
         .collect()
-}
-
-/// True for mentions that name a place rather than describe people.
-pub fn is_demonym(t: &Toponym) -> bool {
-    t.mention_type == MentionType::Demonym.as_str()
 }

@@ -192,9 +192,4 @@ impl Store {
             None => false,
         }
     }
-
-    /// The first record with this id (ids are unique in well-formed files).
-    pub fn find_id(&self, id: &str) -> Option<u32> {
-        (0..self.record_count).find(|&i| self.place(i).id == id)
-    }
 }
