@@ -13,6 +13,11 @@ mkdir -p "$DIR"
 QUICK=${1:-}
 peak() { grep -E "Maximum resident" "$1" | awk '{printf "%.0f MB", $6/1024}'; }
 wall() { grep -E "Elapsed \(wall" "$1" | awk '{print $8}'; }
+# rate LOG AMOUNT UNIT LABEL: AMOUNT per second of the wall time in LOG (from /usr/bin/time -v).
+rate() {
+    python3 -c "import sys; m,s=('0:'+sys.argv[1]).split(':')[-2:]; t=float(m)*60+float(s); print(f'  {sys.argv[4]}: {float(sys.argv[2])/t:,.1f} {sys.argv[3]}/s ({t:.2f} s)')" "$(wall "$1")" "$2" "$3" "$4"
+    echo "  peak memory $(peak "$1")"
+}
 
 echo "== geocode: one process, built-in gazetteer, end to end"
 if command -v hyperfine >/dev/null; then
@@ -27,9 +32,7 @@ N=$([ "$QUICK" = quick ] && echo 200000 || echo 1000000)
 [ -f "$DIR/names-$N.csv" ] || python3 benches/gen_names_csv.py "$N" > "$DIR/names-$N.csv"
 for mode in "--no-fuzzy" ""; do
     /usr/bin/time -v taskset -c 0 $BIN geocode --csv "$DIR/names-$N.csv" --column place --country-column country $mode -o "$DIR/out.csv" 2> "$DIR/time.log" >/dev/null
-    secs=$(wall "$DIR/time.log")
-    python3 -c "import sys; m,s=('0:'+sys.argv[1]).split(':')[-2:]; t=float(m)*60+float(s); print(f'  {sys.argv[2] or \"with fuzzy\"}: {int(sys.argv[3])/t:,.0f} names/s ({t:.2f} s, {int(sys.argv[3]):,} rows)')" "$secs" "$mode" "$N"
-    echo "  peak memory $(peak "$DIR/time.log")"
+    rate "$DIR/time.log" "$N" names "${mode:-with fuzzy} ($N rows)"
 done
 
 echo "== extract: JSONL in, JSONL out, built-in gazetteer"
@@ -37,10 +40,15 @@ MB=$([ "$QUICK" = quick ] && echo 20 || echo 100)
 [ -f "$DIR/corpus-$MB.jsonl" ] || python3 benches/make_corpus.py "$MB" > "$DIR/corpus-$MB.jsonl"
 for cores in "0" "0,1"; do
     /usr/bin/time -v taskset -c "$cores" $BIN extract "$DIR/corpus-$MB.jsonl" -o "$DIR/out.jsonl" 2> "$DIR/time.log"
-    secs=$(wall "$DIR/time.log")
-    python3 -c "import sys; m,s=('0:'+sys.argv[1]).split(':')[-2:]; t=float(m)*60+float(s); print(f'  cores {sys.argv[2]}: {int(sys.argv[3])/t:.1f} MB/s of text ({t:.2f} s for {sys.argv[3]} MB)')" "$secs" "$cores" "$MB"
-    echo "  peak memory $(peak "$DIR/time.log")"
+    rate "$DIR/time.log" "$MB" "MB of text" "cores $cores ($MB MB)"
 done
+
+echo "== layers: 10,000 articles, all formats, over extraction alone"
+head -10000 "$DIR/corpus-$MB.jsonl" > "$DIR/corpus-10k.jsonl"
+/usr/bin/time -v $BIN extract "$DIR/corpus-10k.jsonl" -o "$DIR/out.jsonl" 2> "$DIR/time.log"
+rate "$DIR/time.log" 10000 articles "JSONL only"
+/usr/bin/time -v $BIN extract "$DIR/corpus-10k.jsonl" --layers "$DIR/layers" --format geojson,geojsonseq,csv,gpkg 2> "$DIR/time.log"
+rate "$DIR/time.log" 10000 articles "with layers"
 
 echo "== gazetteer import: synthetic GeoNames dump"
 ROWS=$([ "$QUICK" = quick ] && echo 1000000 || echo 12000000)
