@@ -32,7 +32,7 @@ use super::gold::{GoldDoc, GoldSpan, GoldToponym};
 use serde::Serialize;
 
 /// Mean Earth radius of the protocol, km.
-pub const EARTH_RADIUS_KM: f64 = 6371.0;
+pub use crate::gazetteer::spatial::EARTH_RADIUS_KM;
 /// The error given to a missed or unresolved toponym, km (and the AUC scale).
 pub const MISS_KM: f64 = 20039.0;
 /// acc@161: errors strictly below 161 km (100 miles) count as accurate.
@@ -145,17 +145,8 @@ pub fn match_spans(gold: &[SpanRef], preds: &[SpanRef]) -> Vec<(usize, usize)> {
     pairs
 }
 
-/// Great-circle distance by the haversine formula, km, on a sphere of radius
-/// [`EARTH_RADIUS_KM`].
-pub fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (phi1, phi2) = (lat1.to_radians(), lat2.to_radians());
-    let half_dphi = (phi2 - phi1) / 2.0;
-    let half_dlambda = (lon2 - lon1).to_radians() / 2.0;
-    let h = half_dphi.sin().powi(2) + phi1.cos() * phi2.cos() * half_dlambda.sin().powi(2);
-    let h = h.clamp(0.0, 1.0);
-    // atan2 rather than asin: well conditioned near antipodes too.
-    2.0 * EARTH_RADIUS_KM * h.sqrt().atan2((1.0 - h).sqrt())
-}
+/// Great-circle distance by the haversine formula, km: the gazetteer's own.
+pub use crate::gazetteer::spatial::distance_km as haversine_km;
 
 /// The error of a matched pair: distance, or [`MISS_KM`] when unresolved.
 pub fn pair_error_km(gold: &GoldToponym, pred: &Predicted) -> f64 {

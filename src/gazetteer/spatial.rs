@@ -19,13 +19,15 @@ pub fn unit_vector(lat: f64, lon: f64) -> [f64; 3] {
     [la.cos() * lo.cos(), la.cos() * lo.sin(), la.sin()]
 }
 
-/// Great-circle distance in km (haversine).
+/// Great-circle distance in km by the haversine formula, on a sphere of
+/// radius [`EARTH_RADIUS_KM`] (the evaluation protocol uses the same).
 pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+    let (phi1, phi2) = (lat1.to_radians(), lat2.to_radians());
+    let half_dphi = (phi2 - phi1) / 2.0;
+    let half_dlambda = (lon2 - lon1).to_radians() / 2.0;
+    let h = (half_dphi.sin().powi(2) + phi1.cos() * phi2.cos() * half_dlambda.sin().powi(2)).clamp(0.0, 1.0);
+    // atan2 rather than asin: well conditioned near antipodes too.
+    2.0 * EARTH_RADIUS_KM * h.sqrt().atan2((1.0 - h).sqrt())
 }
 
 impl SpatialIndex {

@@ -122,9 +122,6 @@ fn cached_candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
 fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
     let store = gaz.store();
     let mut postings: Vec<Posting> = Vec::new();
-    if m.unlisted.is_some() {
-        return Vec::new();
-    }
     store.postings_of(m.value, &mut postings);
     if postings.len() > MAX_CANDIDATES {
         // Long lists ("San Jose", "Victoria") are cut to the areas and the
