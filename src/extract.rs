@@ -3,6 +3,7 @@
 
 use crate::gazetteer::Gazetteer;
 use crate::mentions::recognize;
+use crate::output::geom::round6;
 use crate::resolve::resolve_document;
 use serde::{Deserialize, Serialize};
 
@@ -62,10 +63,6 @@ impl<'a> CharCounter<'a> {
         self.byte = b;
         self.chars
     }
-}
-
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 /// Finds and resolves the places in `text`.
