@@ -1,8 +1,18 @@
-//! The `geoevents` binary: parses arguments and maps outcomes to exit codes.
-//! Everything else lives in the library (`src/cli/` has one file a subcommand).
+//! The `geoevents` program: the command line over the `geoevents-core`
+//! library, plus what only a long-running program needs.
+//!
+//! - [`cli`]: one file a subcommand; arguments, output, exit codes.
+//! - [`feeds`]: RSS/Atom feeds and articles over HTTP (`run`).
+//! - [`state`]: what scheduled runs remember, in SQLite, and the run lock.
+//! - [`eval`]: gold corpora and the scoring protocols (`eval`).
+
+mod cli;
+mod eval;
+mod feeds;
+mod state;
 
 use clap::{Parser, Subcommand};
-use geoevents::cli::{self, Exit, GlobalArgs};
+use cli::{Exit, GlobalArgs};
 use std::process::ExitCode;
 
 #[derive(Parser)]

@@ -4,8 +4,8 @@
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use crate::eval::gold::{read_gold, GoldDoc, GoldError};
 use crate::eval::score::{Accumulator, Predicted, ScoreOptions};
-use crate::extract::{extract_toponyms, Toponym};
-use crate::gazetteer::Gazetteer;
+use geoevents_core::resolve::{extract_toponyms, MentionType, Toponym};
+use geoevents_core::gazetteer::Gazetteer;
 use rayon::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
@@ -40,19 +40,19 @@ pub struct EvalArgs {
 /// GeoWebNews marks demonyms and modifiers (`*_Modifier`, `Demonym`) and
 /// names inside other names (`Embedded_*`); a corpus without categories
 /// (GeoVirus) annotates literal place mentions only.
-fn counted_types(docs: &[GoldDoc], count: Counted) -> (Vec<&'static str>, &'static str) {
+fn counted_types(docs: &[GoldDoc], count: Counted) -> (Vec<MentionType>, &'static str) {
     let categories: Vec<&str> = docs.iter().flat_map(|d| d.toponyms.iter().filter_map(|t| t.category.as_deref())).collect();
     let has = |p: &dyn Fn(&str) -> bool| categories.iter().any(|c| p(c));
     match count {
-        Counted::All => (vec!["place", "metonym", "demonym", "embedded"], "--count all"),
-        Counted::Literal => (vec!["place", "metonym"], "--count literal"),
+        Counted::All => (vec![MentionType::Place, MentionType::Metonym, MentionType::Demonym, MentionType::Embedded], "--count all"),
+        Counted::Literal => (vec![MentionType::Place, MentionType::Metonym], "--count literal"),
         Counted::Auto => {
-            let mut types = vec!["place", "metonym"];
+            let mut types = vec![MentionType::Place, MentionType::Metonym];
             if has(&|c| c.contains("Modifier") || c == "Demonym") {
-                types.push("demonym");
+                types.push(MentionType::Demonym);
             }
             if has(&|c| c.starts_with("Embedded")) {
-                types.push("embedded");
+                types.push(MentionType::Embedded);
             }
             let why = if categories.is_empty() { "the corpus has no annotation categories: literal places only" } else { "from the corpus's annotation categories" };
             (types, why)
@@ -78,7 +78,13 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
         let preds: Vec<Predicted> = toponyms
             .iter()
             .filter(|t| types.contains(&t.mention_type))
-            .map(|t| Predicted { start: t.start, end: t.end, name: t.name.clone(), lat: t.lat, lon: t.lon })
+            .map(|t| Predicted {
+                start: t.start,
+                end: t.end,
+                name: t.name.clone(),
+                lat: t.place.as_ref().map(|p| p.lat),
+                lon: t.place.as_ref().map(|p| p.lon),
+            })
             .collect();
         acc.add_doc(doc, &preds);
     }

@@ -3,16 +3,13 @@
 
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use crate::events::{document_events, Event};
-use crate::extract::{extract_toponyms, Toponym};
-use crate::focus::{document_focus, Focus};
-use crate::gazetteer::Gazetteer;
-use crate::ingest::{read_inputs, Document, IngestError, InputFormat, ReadOptions};
-use crate::output::areas::BuiltinAreas;
-use crate::output::records::{areas_layer, events_layer, places_layer, DocumentResult};
-use crate::output::{write_layers_styled, LayerFormat};
+use geoevents_core::pipeline::{extract, Extraction};
+use geoevents_core::gazetteer::Gazetteer;
+use geoevents_core::ingest::{read_inputs, Document, IngestError, InputFormat, ReadOptions};
+use geoevents_core::layers::areas::BuiltinAreas;
+use geoevents_core::layers::records::{areas_layer, events_layer, places_layer, DocumentResult};
+use geoevents_core::layers::{write_layers_styled, LayerFormat};
 use rayon::prelude::*;
-use serde::Serialize;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -57,58 +54,17 @@ pub struct ExtractArgs {
     #[arg(long)]
     pub skip_bad: bool,
     /// Refuse documents larger than this many bytes (a file, a page or one JSONL line).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::ingest::DEFAULT_MAX_DOCUMENT_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = geoevents_core::ingest::DEFAULT_MAX_DOCUMENT_BYTES)]
     pub max_document_bytes: usize,
-}
-
-/// One line of `extract` JSONL output.
-#[derive(Serialize)]
-pub struct DocumentOut<'a> {
-    pub id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published_at: Option<&'a str>,
-    pub toponyms: &'a [Toponym],
-    pub focus: Focus,
-    pub events: &'a [Event],
-}
-
-/// One document geoparsed.
-pub struct Processed {
-    pub toponyms: Vec<Toponym>,
-    pub events: Vec<Event>,
 }
 
 /// Documents are geoparsed in parallel in batches of about this many bytes;
 /// output keeps input order.
 const BATCH_BYTES: usize = 2 << 20;
 
-pub fn process(gaz: &Gazetteer, doc: &Document) -> Processed {
-    let toponyms = extract_toponyms(gaz, &doc.text);
-    let events = document_events(doc, &toponyms);
-    Processed { toponyms, events }
-}
-
 /// The JSONL line of a processed document (with its newline).
-pub fn document_line(doc: &Document, p: &Processed) -> String {
-    let out = DocumentOut {
-        id: &doc.id,
-        title: doc.title.as_deref(),
-        url: doc.url.as_deref(),
-        source: doc.source.as_deref(),
-        published_at: doc.published_at.as_deref(),
-        focus: document_focus(&p.toponyms),
-        toponyms: &p.toponyms,
-        events: &p.events,
-    };
-    let mut line = serde_json::to_string(&out).unwrap_or_else(|e| format!("{{\"id\":{:?},\"error\":{:?}}}", doc.id, e.to_string()));
-    line.push('\n');
-    line
+pub fn document_line(doc: &Document, x: &Extraction) -> Result<String, CliError> {
+    geoevents_core::pipeline::document_line(doc, x).map_err(|e| CliError::new(Exit::Internal, format!("{}: {e}", doc.id)))
 }
 
 pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
@@ -134,17 +90,17 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     let opts = ReadOptions { format: args.input_format, max_document_bytes: args.max_document_bytes };
 
     // What the layers need of every document, kept once it is written out.
-    let mut kept: Vec<Processed> = Vec::new();
+    let mut kept: Vec<Extraction> = Vec::new();
     let mut batch: Vec<Document> = Vec::new();
     let mut batch_bytes = 0usize;
     let mut failure: Option<CliError> = None;
     let (mut documents, mut skipped) = (0u64, 0u64);
     let keep = layers_dir.is_some();
     let mut flush = |batch: &mut Vec<Document>, sink: &mut Option<Sink>| -> Result<(), CliError> {
-        let done: Vec<Processed> = batch.par_iter().map(|doc| process(&gaz, doc)).collect();
+        let done: Vec<Extraction> = batch.par_iter().map(|doc| extract(&gaz, doc)).collect();
         for (doc, mut p) in batch.iter().zip(done) {
             if let Some(sink) = sink.as_mut() {
-                sink.write_all(document_line(doc, &p).as_bytes()).map_err(|e| CliError::output(&out_path, e))?;
+                sink.write_all(document_line(doc, &p)?.as_bytes()).map_err(|e| CliError::output(&out_path, e))?;
             }
             if keep {
                 p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
@@ -220,20 +176,20 @@ impl std::fmt::Display for LayersWritten {
 /// Writes the events, places and areas layers (and the QGIS styles and
 /// `index.html`) into `dir`, each file atomically. Shared by `extract` and
 /// `run` (which rebuilds the layers from its state).
-pub fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[LayerFormat], kept: &[Processed]) -> Result<LayersWritten, CliError> {
+pub fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[LayerFormat], kept: &[Extraction]) -> Result<LayersWritten, CliError> {
     let docs: Vec<DocumentResult<'_>> = kept.iter().map(|p| DocumentResult { toponyms: &p.toponyms, events: &p.events }).collect();
     let shapes = BuiltinAreas::new(gaz);
     let layers = [events_layer(&docs), places_layer(&docs), areas_layer(&docs, &shapes)];
-    let colours = crate::output::records::event_type_colours();
-    let mut written = write_layers_styled(dir, &layers, formats, &colours).map_err(|e| CliError::output(dir, e))?;
+    let colours = geoevents_core::layers::records::event_type_colours();
+    let mut written = write_layers_styled(dir, &layers, formats, &colours, &[&geoevents_gpkg::GpkgWriter]).map_err(|e| CliError::output(dir, e))?;
     // The web page carries the same three layers inline, so it opens from disk.
     let geojson = |layer| -> Result<String, CliError> {
         let mut bytes = Vec::new();
-        crate::output::geojson::write_geojson(&mut bytes, layer).map_err(|e| CliError::output(dir, e))?;
+        geoevents_core::layers::geojson::write_geojson(&mut bytes, layer).map_err(|e| CliError::output(dir, e))?;
         String::from_utf8(bytes).map_err(|e| CliError::new(Exit::Internal, e.to_string()))
     };
     let page = dir.join("index.html");
-    crate::output::web::write_index_html(&page, &geojson(&layers[0])?, &geojson(&layers[1])?, &geojson(&layers[2])?)
+    geoevents_core::layers::web::write_index_html(&page, &geojson(&layers[0])?, &geojson(&layers[1])?, &geojson(&layers[2])?)
         .map_err(|e| CliError::output(&page, e))?;
     written.push(page);
     Ok(LayersWritten { events: layers[0].features.len(), places: layers[1].features.len(), areas: layers[2].features.len(), files: written })

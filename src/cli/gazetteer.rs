@@ -1,8 +1,8 @@
 //! `geoevents gazetteer info` and `geoevents gazetteer import`.
 
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use crate::gazetteer::import::{import, ImportError, ImportOptions};
-use crate::gazetteer::{Gazetteer, Origin};
+use geoevents_core::gazetteer::import::{import, ImportError, ImportOptions};
+use geoevents_core::gazetteer::{Gazetteer, Origin};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 

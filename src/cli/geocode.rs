@@ -3,8 +3,8 @@
 
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use crate::gazetteer::{Gazetteer, Kind};
-use crate::resolve::{geocode, Candidate, Query};
+use geoevents_core::gazetteer::{Gazetteer, Kind};
+use geoevents_core::resolve::{geocode, Candidate, Query};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};

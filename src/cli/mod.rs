@@ -66,11 +66,11 @@ impl fmt::Display for CliError {
     }
 }
 
-impl From<crate::gazetteer::OpenError> for CliError {
-    fn from(e: crate::gazetteer::OpenError) -> Self {
+impl From<geoevents_core::gazetteer::OpenError> for CliError {
+    fn from(e: geoevents_core::gazetteer::OpenError) -> Self {
         let exit = match e {
-            crate::gazetteer::OpenError::Io { .. } => Exit::InputUnreadable,
-            crate::gazetteer::OpenError::Format { .. } => Exit::BadInput,
+            geoevents_core::gazetteer::OpenError::Io { .. } => Exit::InputUnreadable,
+            geoevents_core::gazetteer::OpenError::Format { .. } => Exit::BadInput,
         };
         CliError::new(exit, e.to_string())
     }
@@ -82,6 +82,6 @@ pub type CliResult = Result<Exit, CliError>;
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
     /// Gazetteer file written by `geoevents gazetteer import` (default: the built-in one).
-    #[arg(long, global = true, env = crate::gazetteer::ENV_VAR, value_name = "PATH")]
+    #[arg(long, global = true, env = geoevents_core::gazetteer::ENV_VAR, value_name = "PATH")]
     pub gazetteer: Option<PathBuf>,
 }

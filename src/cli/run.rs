@@ -7,13 +7,14 @@
 //! A failing feed (DNS, HTTP error, timeout, malformed XML, an oversized
 //! body, a redirect loop) is reported and skipped; the others go on.
 
-use super::extract::{process, write_map_layers, Processed};
+use super::extract::write_map_layers;
+use geoevents_core::pipeline::{extract, Extraction};
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use crate::gazetteer::Gazetteer;
-use crate::ingest::feed::{content_text, parse_feed, FeedEntry};
-use crate::ingest::fetch::{FetchOptions, Fetched, Fetcher, Validators};
-use crate::ingest::{article_from_html, decode_html, Document, Origin};
-use crate::output::LayerFormat;
+use geoevents_core::gazetteer::Gazetteer;
+use crate::feeds::feed::{content_text, parse_feed, FeedEntry};
+use crate::feeds::fetch::{FetchOptions, Fetched, Fetcher, Validators};
+use geoevents_core::ingest::{article_from_html, decode_html, Document, Origin};
+use geoevents_core::layers::LayerFormat;
 use crate::state::lock::{Lock, LockError};
 use crate::state::{NewArticle, State};
 use serde::Deserialize;
@@ -373,7 +374,7 @@ async fn pass(ctx: &Arc<Ctx>, settings: &Settings, keep: Option<Duration>) -> Re
     }
     let since = keep.map(|k| (chrono::Utc::now() - chrono::Duration::from_std(k).unwrap_or_default()).format("%Y-%m-%d").to_string());
     let results = ctx.state().results(since.as_deref()).map_err(|e| CliError::output(&settings.state, e))?;
-    let kept: Vec<Processed> = results.into_iter().map(|r| Processed { toponyms: r.toponyms, events: r.events }).collect();
+    let kept: Vec<Extraction> = results.into_iter().map(|r| Extraction { toponyms: r.toponyms, events: r.events }).collect();
     let gaz = &ctx.gaz;
     let written = tokio::task::block_in_place(|| write_map_layers(gaz, &settings.output, &settings.formats, &kept))?;
     if ctx.progress.is_some() {
@@ -526,7 +527,7 @@ async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Resul
     let feed_name = feed.name.clone();
     let is_new = known.is_none();
     tokio::task::spawn_blocking(move || {
-        let mut p = process(&ctx2.gaz, &doc);
+        let mut p = extract(&ctx2.gaz, &doc);
         p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
         let url = doc.url.as_deref().unwrap_or(&doc.id);
         ctx2.state()

@@ -32,7 +32,7 @@ use super::gold::{GoldDoc, GoldSpan, GoldToponym};
 use serde::Serialize;
 
 /// Mean Earth radius of the protocol, km.
-pub use crate::gazetteer::spatial::EARTH_RADIUS_KM;
+pub use geoevents_core::gazetteer::spatial::EARTH_RADIUS_KM;
 /// The error given to a missed or unresolved toponym, km (and the AUC scale).
 pub const MISS_KM: f64 = 20039.0;
 /// acc@161: errors strictly below 161 km (100 miles) count as accurate.
@@ -146,7 +146,7 @@ pub fn match_spans(gold: &[SpanRef], preds: &[SpanRef]) -> Vec<(usize, usize)> {
 }
 
 /// Great-circle distance by the haversine formula, km: the gazetteer's own.
-pub use crate::gazetteer::spatial::distance_km as haversine_km;
+pub use geoevents_core::gazetteer::spatial::distance_km as haversine_km;
 
 /// The error of a matched pair: distance, or [`MISS_KM`] when unresolved.
 pub fn pair_error_km(gold: &GoldToponym, pred: &Predicted) -> f64 {

@@ -27,6 +27,7 @@ fn alive(pid: u32) -> bool {
     #[cfg(unix)]
     {
         // Signal 0 checks existence; EPERM means it exists under another user.
+        #[allow(unsafe_code)] // replaced by an OS file lock (issue 8)
         let r = unsafe { libc::kill(pid as i32, 0) };
         r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
     }

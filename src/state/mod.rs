@@ -8,12 +8,11 @@
 //! any point leaves either the old results of an article or the new ones,
 //! never a mix; and an article stored twice never has its events twice.
 
-pub mod intern;
 pub mod lock;
 
-use crate::events::Event;
-use crate::extract::Toponym;
-use crate::ingest::fetch::Validators;
+use geoevents_core::events::Event;
+use geoevents_core::resolve::Toponym;
+use crate::feeds::fetch::Validators;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 

@@ -63,12 +63,12 @@ fn place_ids(doc: &Value) -> BTreeSet<String> {
     toponyms(doc)
         .iter()
         .filter(|t| matches!(t["mention_type"].as_str(), Some("place" | "metonym")))
-        .filter_map(|t| t["id"].as_str().map(str::to_string))
+        .filter_map(|t| t["place"]["id"].as_str().map(str::to_string))
         .collect()
 }
 
 fn ids_of(doc: &Value) -> Vec<String> {
-    toponyms(doc).iter().filter_map(|t| t["id"].as_str().map(str::to_string)).collect()
+    toponyms(doc).iter().filter_map(|t| t["place"]["id"].as_str().map(str::to_string)).collect()
 }
 
 // ------------------------------------------------------------ the article
@@ -89,8 +89,8 @@ fn the_article_yields_exactly_its_eleven_places() {
     let extra: Vec<String> = toponyms(&doc)
         .iter()
         .filter(|t| matches!(t["mention_type"].as_str(), Some("place" | "metonym")))
-        .filter(|t| t["id"].as_str().is_some_and(|id| !want.contains(id)))
-        .map(|t| format!("{:?} -> {} ({})", t["name"].as_str().unwrap_or(""), t["id"], t["resolved_name"]))
+        .filter(|t| t["place"]["id"].as_str().is_some_and(|id| !want.contains(id)))
+        .map(|t| format!("{:?} -> {} ({})", t["name"].as_str().unwrap_or(""), t["place"]["id"], t["place"]["name"]))
         .collect();
     assert!(missing.is_empty() && extra.is_empty(), "missing places: {missing:?}\nunexpected places: {extra:?}");
     assert_eq!(got, want);
@@ -102,8 +102,8 @@ fn hama_province_is_the_governorate() {
     let hama: Vec<&Value> = toponyms(&doc).iter().filter(|t| t["name"].as_str().is_some_and(|n| n.starts_with("Hama"))).collect();
     assert!(!hama.is_empty(), "\"Hama province\" not found");
     for t in hama {
-        assert_eq!(t["kind"], "admin1", "{t}");
-        assert_eq!(t["country_code"], "SY", "{t}");
+        assert_eq!(t["place"]["kind"], "admin1", "{t}");
+        assert_eq!(t["place"]["country_code"], "SY", "{t}");
     }
 }
 
@@ -113,7 +113,7 @@ fn the_articles_people_groups_and_newspaper_are_not_places() {
     let wrong: Vec<String> = toponyms(&doc)
         .iter()
         .filter(|t| NOT_PLACES.iter().any(|p| t["name"].as_str().unwrap_or("").contains(p)))
-        .map(|t| format!("{:?} -> {} ({}, {})", t["name"].as_str().unwrap_or(""), t["id"], t["resolved_name"], t["mention_type"]))
+        .map(|t| format!("{:?} -> {} ({}, {})", t["name"].as_str().unwrap_or(""), t["place"]["id"], t["place"]["name"], t["mention_type"]))
         .collect();
     assert!(wrong.is_empty(), "names of people, groups or the newspaper reported as toponyms: {wrong:?}");
 }
@@ -149,10 +149,10 @@ fn arabic_and_turkish_spellings_resolve_with_code_point_offsets() {
         toponyms(&doc).iter().find(|t| t["name"] == name).cloned().unwrap_or_else(|| panic!("{name} not found in {doc}"))
     };
     let aleppo = find("حلب");
-    assert_eq!(aleppo["id"], "geonames:170063", "{aleppo}");
+    assert_eq!(aleppo["place"]["id"], "geonames:170063", "{aleppo}");
     let turkey = find("Türkiye");
-    assert_eq!(turkey["id"], "geonames:298795", "{turkey}");
-    assert_eq!(turkey["kind"], "country");
+    assert_eq!(turkey["place"]["id"], "geonames:298795", "{turkey}");
+    assert_eq!(turkey["place"]["kind"], "country");
     // Non-ASCII text comes first, so code point and byte offsets differ.
     for t in [&aleppo, &turkey] {
         assert_ne!(t["start"], t["byte_start"], "{t}");

@@ -601,6 +601,7 @@ fn every_loops_until_sigterm_then_stops_cleanly() {
     }
     // A second run while this one loops is refused.
     setup.run(&[]).expect_code(9);
+    #[allow(unsafe_code)] // the test sends a real SIGTERM to the child
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let started = Instant::now();
     let status = loop {

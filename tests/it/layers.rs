@@ -1,4 +1,4 @@
-//! The layer writers (`geoevents::output`) checked by real readers: GDAL's
+//! The layer writers (`geoevents_core::layers`) checked by real readers: GDAL's
 //! `ogrinfo`/`ogr2ogr` (GeoJSON, GeoJSONSeq, CSV and GPKG drivers, strict: no
 //! warning allowed), `@mapbox/geojsonhint@3.2.0`, and QGIS itself, headless
 //! (`tests/fixtures/output/qgis_check.py`).
@@ -10,8 +10,9 @@
 //! `/usr/bin/python3`, else `python3` on PATH, whichever imports `qgis.core`.
 
 use crate::util::{dir_entries, fixture, temp_dir};
-use geoevents::output::{
-    write_layers, write_layers_styled, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Value,
+use geoevents_gpkg::GpkgWriter;
+use geoevents_core::layers::{
+    write_layers_styled, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Value,
 };
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -280,7 +281,7 @@ fn qgis_check(work: &Path, checks: &serde_json::Value) {
 }
 
 fn write_all(dir: &Path, layers: &[Layer]) -> Vec<PathBuf> {
-    write_layers_styled(dir, layers, &LayerFormat::ALL, COLOURS).expect("the layers are written")
+    write_layers_styled(dir, layers, &LayerFormat::ALL, COLOURS, &[&GpkgWriter]).expect("the layers are written")
 }
 
 // ----------------------------------------------------------------- the tests
@@ -539,7 +540,7 @@ fn layers_failed_write_leaves_old_files() {
     // An invalid layer (one partial date) is refused before anything is written.
     let mut bad = sample_layers();
     bad[0].features[1].values[0] = s("2024-11");
-    let err = write_layers(&dir, &bad, &LayerFormat::ALL).unwrap_err();
+    let err = write_layers_styled(&dir, &bad, &LayerFormat::ALL, &[], &[&GpkgWriter]).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     assert!(err.to_string().contains("event_date"), "{err}");
     assert_eq!(snapshot(&dir), before);
@@ -550,12 +551,12 @@ fn layers_failed_write_leaves_old_files() {
     std::fs::create_dir(&blocker).unwrap();
     let mut changed = sample_layers();
     changed[0].features.truncate(1);
-    assert!(write_layers(&dir, &changed, &LayerFormat::ALL).is_err());
+    assert!(write_layers_styled(&dir, &changed, &LayerFormat::ALL, &[], &[&GpkgWriter]).is_err());
     std::fs::remove_dir(&blocker).unwrap();
     assert_eq!(snapshot(&dir), before);
 
     // Once the obstacle is gone the new layers replace the old ones.
-    write_layers(&dir, &changed, &LayerFormat::ALL).unwrap();
+    write_layers_styled(&dir, &changed, &LayerFormat::ALL, &[], &[&GpkgWriter]).unwrap();
     assert_ne!(snapshot(&dir), before);
     assert_eq!(one_layer(path_str(&dir.join("events.geojson"))).count, 1);
 }

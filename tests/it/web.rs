@@ -9,7 +9,7 @@
 //! `target/test-artifacts/index.png`, beside the page it shows.
 
 use dom_query::Document;
-use geoevents::output::web::write_index_html;
+use geoevents_core::layers::web::write_index_html;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,0 +1,143 @@
+//! The gazetteer: place records, their name index, the built-in default,
+//! GeoNames dump import and nearest-place lookup.
+//!
+//! A gazetteer is one file (layout in [`layout`]) that is either embedded in
+//! the binary (built from `gazetteer/places.tsv` by `build.rs`) or written by
+//! `geoevents gazetteer import` and memory-mapped.
+
+pub mod import;
+pub mod layout;
+pub mod record;
+pub mod spatial;
+pub mod store;
+pub mod writer;
+
+pub use record::{Kind, NameKind, PlaceRecord};
+pub use store::{Place, Posting, Store};
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The environment variable that names a gazetteer file to use instead of
+/// the built-in one (the `--gazetteer` option wins over it).
+pub const ENV_VAR: &str = "GEOEVENTS_GAZETTEER";
+
+static BUILTIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.gaz"));
+
+/// Where the gazetteer in use came from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    BuiltIn,
+    File(PathBuf),
+}
+
+pub struct Gazetteer {
+    store: Store,
+    origin: Origin,
+    spatial: OnceLock<spatial::SpatialIndex>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot open gazetteer {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("gazetteer {path}: {source}")]
+    Format { path: PathBuf, source: store::FormatError },
+}
+
+impl Gazetteer {
+    /// The gazetteer compiled into the binary.
+    pub fn builtin() -> Gazetteer {
+        let store = Store::parse(BUILTIN).expect("the built-in gazetteer is well-formed");
+        Gazetteer { store, origin: Origin::BuiltIn, spatial: OnceLock::new() }
+    }
+
+    /// Memory-maps a gazetteer file written by `gazetteer import`.
+    pub fn open(path: &Path) -> Result<Gazetteer, OpenError> {
+        let io = |source| OpenError::Io { path: path.to_path_buf(), source };
+        let file = std::fs::File::open(path).map_err(io)?;
+        // SAFETY: the file is treated as read-only; geoevents replaces
+        // gazetteer files by rename, never in place.
+        #[allow(unsafe_code)]
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        // The gazetteer lives as long as the process: leaking the map gives
+        // the index the 'static bytes it borrows.
+        let bytes: &'static [u8] = Box::leak(Box::new(map));
+        let store = Store::parse(bytes).map_err(|source| OpenError::Format { path: path.to_path_buf(), source })?;
+        Ok(Gazetteer { store, origin: Origin::File(path.to_path_buf()), spatial: OnceLock::new() })
+    }
+
+    /// The gazetteer a command should use: `explicit` (from `--gazetteer`),
+    /// else `$GEOEVENTS_GAZETTEER`, else the built-in one.
+    pub fn choose(explicit: Option<&Path>) -> Result<Gazetteer, OpenError> {
+        if let Some(p) = explicit {
+            return Gazetteer::open(p);
+        }
+        match std::env::var_os(ENV_VAR) {
+            Some(p) if !p.is_empty() => Gazetteer::open(Path::new(&p)),
+            _ => Ok(Gazetteer::builtin()),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The nearest-place index, built on first use.
+    pub fn spatial(&self) -> &spatial::SpatialIndex {
+        self.spatial.get_or_init(|| spatial::SpatialIndex::build(&self.store))
+    }
+}
+
+/// A place as results carry it: owned, so that a toponym or an event
+/// outlives the gazetteer file it was resolved with (the run state keeps them
+/// across gazetteer updates). Every later stage refers to a place through
+/// this one type rather than copying its fields.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlaceRef {
+    /// `geonames:170063`, `region:kurdistan-region`, `ne:IQ-AR`.
+    pub id: String,
+    /// The gazetteer's name of the place.
+    pub name: String,
+    pub kind: Kind,
+    /// GeoNames feature code (PPLA, ADM1, PCLI, ...).
+    pub feature_code: String,
+    /// ISO 3166-1 alpha-2 (not FIPS); null for places that span countries.
+    pub country_code: Option<String>,
+    /// GeoNames admin1 key, `CC.CODE` (`SY.09`).
+    pub admin1_code: Option<String>,
+    /// The first-level region's English name.
+    pub admin1: Option<String>,
+    /// WGS 84 degrees, rounded to six decimals ([`spatial::round6`]).
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl From<&Place<'_>> for PlaceRef {
+    fn from(p: &Place<'_>) -> PlaceRef {
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        PlaceRef {
+            id: p.id.to_string(),
+            name: p.name.to_string(),
+            kind: p.kind,
+            feature_code: p.feature_code.to_string(),
+            country_code: non_empty(p.country_code),
+            admin1_code: non_empty(p.admin1_code),
+            admin1: non_empty(p.admin1_name),
+            lat: spatial::round6(p.lat),
+            lon: spatial::round6(p.lon),
+        }
+    }
+}
+
+impl PlaceRef {
+    /// True for places that stand for an area (continent, country, region,
+    /// admin1, admin2): an event there happened somewhere inside, not at the point.
+    pub fn is_area(&self) -> bool {
+        matches!(self.kind, Kind::Continent | Kind::Country | Kind::Region | Kind::Admin1 | Kind::Admin2)
+    }
+}

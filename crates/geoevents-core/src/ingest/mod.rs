@@ -1,0 +1,152 @@
+//! Input files to documents: the first stage of geoparsing.
+//!
+//! Three formats are read: plain text (one file, one document), HTML (the
+//! article is extracted from the page) and JSON Lines (one document a line).
+//! Everything streams: documents are handed to a sink one at a time, and a
+//! JSONL file is read line by line, so a 2 GB corpus is never held in memory.
+//!
+//! Errors are reported per document (or per JSONL line) through the same sink,
+//! so the caller decides whether to stop at the first one or count and go on
+//! (`--skip-bad`).
+//!
+//! ```
+//! use std::ops::ControlFlow;
+//! use geoevents_core::ingest::{read_stdin, ReadOptions};
+//!
+//! let input = "{\"id\": 7, \"text\": \"Floods near Aleppo.\"}\n".as_bytes();
+//! let mut docs = Vec::new();
+//! let _ = read_stdin(input, &ReadOptions::default(), |doc| {
+//!     docs.push(doc.expect("a good line"));
+//!     ControlFlow::Continue(())
+//! });
+//! assert_eq!(docs[0].id, "7");
+//! assert_eq!(docs[0].text, "Floods near Aleppo.");
+//! ```
+
+mod charset;
+mod decode;
+mod format;
+pub mod html;
+mod html_meta;
+mod jsonl;
+mod plain;
+mod read;
+mod walk;
+
+use std::ops::ControlFlow;
+
+pub use format::InputFormat;
+pub use html::{article_from_html, Article};
+pub use read::{read_inputs, read_stdin};
+
+/// One article to geoparse.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Document {
+    /// JSONL: the `id` field (a number becomes its decimal text); when absent,
+    /// `<input id>:<line>`, e.g. `news/2024.jsonl:17` or `stdin:3`.
+    /// Files: the path relative to the directory given, with `/` separators,
+    /// or the file name for a file named directly; `stdin` for standard input.
+    pub id: String,
+    /// The text to geoparse, unchanged (CRLF kept), so that offsets computed on
+    /// it refer to the input; only a leading byte order mark is dropped.
+    pub text: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// Who published it: JSONL `source`, or the page's `og:site_name`.
+    pub source: Option<String>,
+    /// As given (ISO 8601 expected); parsed later, not here.
+    pub published_at: Option<String>,
+    /// Where the document came from, for messages.
+    pub origin: Origin,
+}
+
+/// Where a document came from: enough to point a user at it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Origin {
+    /// The file as it was named or found, or `-` for standard input.
+    pub path: String,
+    /// The 1-based line, for JSONL.
+    pub line: Option<u64>,
+}
+
+/// Why an input, or one document in it, could not be read. Each names the
+/// file (`<stdin>` for standard input) and, for JSONL, the line.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// Missing file, no permission, or a read that failed half-way.
+    #[error("cannot read {path}: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+    /// One JSONL line that is not a document: not JSON, no `text`, a field of
+    /// the wrong type, invalid UTF-8, or too long. The other lines still count.
+    #[error("{path}:{line}: {message}")]
+    BadLine { path: String, line: u64, message: String },
+    /// A whole file that is not a document: empty, binary, invalid UTF-8, an
+    /// unsupported type, an HTML page without article text, or too large.
+    #[error("{path}: {message}")]
+    BadFile { path: String, message: String },
+}
+
+/// The largest document read by default: 8 MiB, far above any article.
+/// Larger inputs are reported, not read: geoparsing holds a document's words
+/// in memory (about 10 times its size), and a stray dump must not exhaust it.
+/// `extract --max-document-bytes` raises the limit.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 8 * 1024 * 1024;
+
+/// How inputs are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Read every input in this format. `None`: by file extension, and by
+    /// sniffing for standard input and files with other extensions.
+    pub format: Option<InputFormat>,
+    /// A document (a text or HTML file, or one JSONL line) larger than this is
+    /// an error rather than read.
+    pub max_document_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { format: None, max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES }
+    }
+}
+
+/// An input being read, and how to name it in messages, origins and ids.
+pub(crate) struct Input {
+    /// For messages: the path, or `<stdin>`.
+    pub display: String,
+    /// For [`Origin::path`]: the path, or `-`.
+    pub origin: String,
+    /// The document id, or the prefix of line-numbered ids (JSONL).
+    pub id: String,
+}
+
+impl Input {
+    pub(crate) fn stdin() -> Input {
+        Input { display: "<stdin>".into(), origin: "-".into(), id: "stdin".into() }
+    }
+    pub(crate) fn origin(&self, line: Option<u64>) -> Origin {
+        Origin { path: self.origin.clone(), line }
+    }
+    pub(crate) fn bad_file(&self, message: impl Into<String>) -> IngestError {
+        IngestError::BadFile { path: self.display.clone(), message: message.into() }
+    }
+    pub(crate) fn bad_line(&self, line: u64, message: impl Into<String>) -> IngestError {
+        IngestError::BadLine { path: self.display.clone(), line, message: message.into() }
+    }
+    pub(crate) fn unreadable(&self, source: std::io::Error) -> IngestError {
+        IngestError::Unreadable { path: self.display.clone(), source }
+    }
+}
+
+/// What receives each document or error; `Break` stops reading.
+pub(crate) type Sink<'a> = dyn FnMut(Result<Document, IngestError>) -> ControlFlow<()> + 'a;
+
+/// The message for an input over the size limit.
+pub(crate) fn too_large(len: u64, limit: usize) -> String {
+    format!("document of {len} bytes exceeds the limit of {limit} bytes")
+}
+
+/// An HTML page's bytes as text, decoded by its declared or sniffed charset
+/// (as `extract` reads HTML files).
+pub fn decode_html(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
+    charset::decode_page(bytes)
+}

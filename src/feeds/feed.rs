@@ -1,0 +1,82 @@
+//! RSS, Atom and JSON Feed documents to entries, with `feed-rs`.
+
+/// One entry of a feed: what `geoevents run` needs of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedEntry {
+    /// The article's link (the first `alternate` link, else the first link,
+    /// else the entry id when it is an http(s) URL); entries without one are dropped.
+    pub url: String,
+    pub title: Option<String>,
+    /// RFC 3339 in UTC; `updated` when there is no `published`.
+    pub published: Option<String>,
+    /// The feed's own text of the article, HTML or plain: the content, else the summary.
+    pub content: Option<String>,
+}
+
+/// The entries of a feed, in feed order, without duplicate URLs. `base` is
+/// where the feed came from: relative links are made absolute against it.
+pub fn parse_feed(bytes: &[u8], base: &str) -> Result<Vec<FeedEntry>, String> {
+    let feed = feed_rs::parser::Builder::new()
+        .base_uri(Some(base))
+        .build()
+        .parse(bytes)
+        .map_err(|e| format!("not a feed: {e}"))?;
+    let base_url = reqwest::Url::parse(base).ok();
+    let mut seen = std::collections::HashSet::new();
+    let mut entries = Vec::new();
+    for e in feed.entries {
+        let link = e
+            .links
+            .iter()
+            .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .or_else(|| e.links.first())
+            .map(|l| l.href.trim().to_string())
+            .or_else(|| Some(e.id.clone()).filter(|id| id.starts_with("http://") || id.starts_with("https://")));
+        let Some(link) = link else { continue };
+        let url = match &base_url {
+            Some(b) => b.join(&link).map(|u| u.to_string()).unwrap_or(link),
+            None => link,
+        };
+        if !seen.insert(url.clone()) {
+            continue;
+        }
+        let published = e.published.or(e.updated).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        let content = e.content.and_then(|c| c.body).filter(|b| !b.trim().is_empty()).or_else(|| e.summary.map(|s| s.content));
+        entries.push(FeedEntry { url, title: e.title.map(|t| t.content.trim().to_string()), published, content });
+    }
+    Ok(entries)
+}
+
+/// Plain text of a feed's HTML (or plain) content.
+pub fn content_text(content: &str) -> String {
+    if !content.contains('<') {
+        return content.trim().to_string();
+    }
+    let page = format!("<html><body><article>{content}</article></body></html>");
+    match geoevents_core::ingest::article_from_html(&page, None) {
+        Ok(a) => a.text,
+        Err(_) => content.trim().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_and_atom_entries() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>A</title><link>/a.html</link><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate><description>Floods in Mosul.</description></item>
+<item><title>A again</title><link>http://x.test/a.html</link></item></channel></rss>"#;
+        let e = parse_feed(rss, "http://x.test/feed.xml").unwrap();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].url, "http://x.test/a.html");
+        assert_eq!(e[0].published.as_deref(), Some("2024-03-05T10:00:00Z"));
+        assert_eq!(e[0].content.as_deref(), Some("Floods in Mosul."));
+        let atom = br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id><updated>2024-03-05T10:00:00Z</updated>
+<entry><title>B</title><id>b</id><link href="http://x.test/b"/><updated>2024-03-05T10:00:00Z</updated></entry></feed>"#;
+        let e = parse_feed(atom, "http://x.test/atom.xml").unwrap();
+        assert_eq!(e[0].url, "http://x.test/b");
+        assert!(parse_feed(b"<rss><channel><item>", "http://x.test/").is_err());
+    }
+}
