@@ -30,7 +30,13 @@ const PLACES_TSV: &str = "../../gazetteer/places.tsv";
 
 fn main() {
     let tsv = PathBuf::from(PLACES_TSV);
-    for watched in [PLACES_TSV, "src/text/fold.rs", "src/gazetteer/layout.rs", "src/gazetteer/record.rs", "src/gazetteer/writer.rs"] {
+    for watched in [
+        PLACES_TSV,
+        "src/text/fold.rs",
+        "src/gazetteer/layout.rs",
+        "src/gazetteer/record.rs",
+        "src/gazetteer/writer.rs",
+    ] {
         println!("cargo:rerun-if-changed={watched}");
     }
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin.gaz");

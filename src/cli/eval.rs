@@ -4,8 +4,8 @@
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use crate::eval::gold::{read_gold, GoldDoc, GoldError};
 use crate::eval::score::{Accumulator, Predicted, ScoreOptions};
-use geoevents_core::resolve::{extract_toponyms, MentionType, Toponym};
 use geoevents_core::gazetteer::Gazetteer;
+use geoevents_core::resolve::{extract_toponyms, MentionType, Toponym};
 use rayon::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;
@@ -41,10 +41,13 @@ pub struct EvalArgs {
 /// names inside other names (`Embedded_*`); a corpus without categories
 /// (GeoVirus) annotates literal place mentions only.
 fn counted_types(docs: &[GoldDoc], count: Counted) -> (Vec<MentionType>, &'static str) {
-    let categories: Vec<&str> = docs.iter().flat_map(|d| d.toponyms.iter().filter_map(|t| t.category.as_deref())).collect();
+    let categories: Vec<&str> =
+        docs.iter().flat_map(|d| d.toponyms.iter().filter_map(|t| t.category.as_deref())).collect();
     let has = |p: &dyn Fn(&str) -> bool| categories.iter().any(|c| p(c));
     match count {
-        Counted::All => (vec![MentionType::Place, MentionType::Metonym, MentionType::Demonym, MentionType::Embedded], "--count all"),
+        Counted::All => {
+            (vec![MentionType::Place, MentionType::Metonym, MentionType::Demonym, MentionType::Embedded], "--count all")
+        }
         Counted::Literal => (vec![MentionType::Place, MentionType::Metonym], "--count literal"),
         Counted::Auto => {
             let mut types = vec![MentionType::Place, MentionType::Metonym];
@@ -54,7 +57,11 @@ fn counted_types(docs: &[GoldDoc], count: Counted) -> (Vec<MentionType>, &'stati
             if has(&|c| c.starts_with("Embedded")) {
                 types.push(MentionType::Embedded);
             }
-            let why = if categories.is_empty() { "the corpus has no annotation categories: literal places only" } else { "from the corpus's annotation categories" };
+            let why = if categories.is_empty() {
+                "the corpus has no annotation categories: literal places only"
+            } else {
+                "from the corpus's annotation categories"
+            };
             (types, why)
         }
     }

@@ -3,12 +3,12 @@
 
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use geoevents_core::pipeline::{extract, Extraction};
 use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::ingest::{read_inputs, Document, IngestError, InputFormat, ReadOptions};
 use geoevents_core::layers::areas::BuiltinAreas;
 use geoevents_core::layers::records::{areas_layer, events_layer, places_layer, DocumentResult};
 use geoevents_core::layers::{write_layers_styled, LayerFormat};
+use geoevents_core::pipeline::{extract, Extraction};
 use rayon::prelude::*;
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -27,7 +27,9 @@ impl std::str::FromStr for OutputFormat {
         if s.eq_ignore_ascii_case("jsonl") {
             return Ok(OutputFormat::Jsonl);
         }
-        s.parse::<LayerFormat>().map(OutputFormat::Layer).map_err(|_| format!("unknown format {s:?}: expected jsonl, geojson, geojsonseq, csv or gpkg"))
+        s.parse::<LayerFormat>()
+            .map(OutputFormat::Layer)
+            .map_err(|_| format!("unknown format {s:?}: expected jsonl, geojson, geojsonseq, csv or gpkg"))
     }
 }
 
@@ -64,14 +66,16 @@ const BATCH_BYTES: usize = 2 << 20;
 
 /// The JSONL line of a processed document (with its newline).
 pub fn document_line(doc: &Document, x: &Extraction) -> Result<String, CliError> {
-    geoevents_core::pipeline::document_line(doc, x).map_err(|e| CliError::new(Exit::Internal, format!("{}: {e}", doc.id)))
+    geoevents_core::pipeline::document_line(doc, x)
+        .map_err(|e| CliError::new(Exit::Internal, format!("{}: {e}", doc.id)))
 }
 
 pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
     let inputs = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
     let layer_formats: Vec<LayerFormat> = {
-        let mut f: Vec<LayerFormat> = args.format.iter().filter_map(|f| if let OutputFormat::Layer(l) = f { Some(*l) } else { None }).collect();
+        let mut f: Vec<LayerFormat> =
+            args.format.iter().filter_map(|f| if let OutputFormat::Layer(l) = f { Some(*l) } else { None }).collect();
         if f.is_empty() && args.layers.is_some() {
             f.push(LayerFormat::Geojson);
         }
@@ -79,14 +83,20 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
         f.dedup();
         f
     };
-    let want_jsonl = args.format.contains(&OutputFormat::Jsonl) || (args.format.is_empty() && args.layers.is_none()) || args.output.is_some();
+    let want_jsonl = args.format.contains(&OutputFormat::Jsonl)
+        || (args.format.is_empty() && args.layers.is_none())
+        || args.output.is_some();
     let layers_dir = match (&args.layers, layer_formats.is_empty()) {
         (Some(d), _) => Some(d.clone()),
         (None, false) => Some(PathBuf::from("output")),
         (None, true) => None,
     };
     let out_path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let mut sink = if want_jsonl { Some(Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?) } else { None };
+    let mut sink = if want_jsonl {
+        Some(Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?)
+    } else {
+        None
+    };
     let opts = ReadOptions { format: args.input_format, max_document_bytes: args.max_document_bytes };
 
     // What the layers need of every document, kept once it is written out.
@@ -176,12 +186,19 @@ impl std::fmt::Display for LayersWritten {
 /// Writes the events, places and areas layers (and the QGIS styles and
 /// `index.html`) into `dir`, each file atomically. Shared by `extract` and
 /// `run` (which rebuilds the layers from its state).
-pub fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[LayerFormat], kept: &[Extraction]) -> Result<LayersWritten, CliError> {
-    let docs: Vec<DocumentResult<'_>> = kept.iter().map(|p| DocumentResult { toponyms: &p.toponyms, events: &p.events }).collect();
+pub fn write_map_layers(
+    gaz: &Gazetteer,
+    dir: &std::path::Path,
+    formats: &[LayerFormat],
+    kept: &[Extraction],
+) -> Result<LayersWritten, CliError> {
+    let docs: Vec<DocumentResult<'_>> =
+        kept.iter().map(|p| DocumentResult { toponyms: &p.toponyms, events: &p.events }).collect();
     let shapes = BuiltinAreas::new(gaz);
     let layers = [events_layer(&docs), places_layer(&docs), areas_layer(&docs, &shapes)];
     let colours = geoevents_core::layers::records::event_type_colours();
-    let mut written = write_layers_styled(dir, &layers, formats, &colours, &[&geoevents_gpkg::GpkgWriter]).map_err(|e| CliError::output(dir, e))?;
+    let mut written = write_layers_styled(dir, &layers, formats, &colours, &[&geoevents_gpkg::GpkgWriter])
+        .map_err(|e| CliError::output(dir, e))?;
     // The web page carries the same three layers inline, so it opens from disk.
     let geojson = |layer| -> Result<String, CliError> {
         let mut bytes = Vec::new();
@@ -189,10 +206,20 @@ pub fn write_map_layers(gaz: &Gazetteer, dir: &std::path::Path, formats: &[Layer
         String::from_utf8(bytes).map_err(|e| CliError::new(Exit::Internal, e.to_string()))
     };
     let page = dir.join("index.html");
-    geoevents_core::layers::web::write_index_html(&page, &geojson(&layers[0])?, &geojson(&layers[1])?, &geojson(&layers[2])?)
-        .map_err(|e| CliError::output(&page, e))?;
+    geoevents_core::layers::web::write_index_html(
+        &page,
+        &geojson(&layers[0])?,
+        &geojson(&layers[1])?,
+        &geojson(&layers[2])?,
+    )
+    .map_err(|e| CliError::output(&page, e))?;
     written.push(page);
-    Ok(LayersWritten { events: layers[0].features.len(), places: layers[1].features.len(), areas: layers[2].features.len(), files: written })
+    Ok(LayersWritten {
+        events: layers[0].features.len(),
+        places: layers[1].features.len(),
+        areas: layers[2].features.len(),
+        files: written,
+    })
 }
 
 /// The exit code and message for an input problem.

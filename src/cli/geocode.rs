@@ -56,7 +56,8 @@ pub struct GeocodeArgs {
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
-    Kind::parse(s).ok_or_else(|| "expected one of continent, country, region, admin1, admin2, city, physical".to_string())
+    Kind::parse(s)
+        .ok_or_else(|| "expected one of continent, country, region, admin1, admin2, city, physical".to_string())
 }
 
 pub fn run(global: &GlobalArgs, args: &GeocodeArgs) -> CliResult {
@@ -88,12 +89,16 @@ pub fn run(global: &GlobalArgs, args: &GeocodeArgs) -> CliResult {
         .collect();
     let rows: Vec<(String, Vec<Value>)> =
         results.iter().map(|(n, cs)| (n.clone(), cs.iter().map(candidate_json).collect())).collect();
-    print_results(&rows, format).map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot write to standard output: {e}")))?;
+    print_results(&rows, format)
+        .map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot write to standard output: {e}")))?;
     let missing: Vec<&str> = results.iter().filter(|(_, c)| c.is_empty()).map(|(n, _)| n.as_str()).collect();
     if missing.is_empty() {
         Ok(Exit::Ok)
     } else {
-        eprintln!("geoevents: no place found for {}", missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "geoevents: no place found for {}",
+            missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join(", ")
+        );
         Ok(Exit::NotFound)
     }
 }
@@ -124,7 +129,8 @@ pub fn candidate_json(c: &Candidate) -> Value {
     })
 }
 
-const TABLE_COLUMNS: [&str; 10] = ["id", "name", "kind", "country_code", "admin1", "lat", "lon", "population", "score", "why"];
+const TABLE_COLUMNS: [&str; 10] =
+    ["id", "name", "kind", "country_code", "admin1", "lat", "lon", "population", "score", "why"];
 
 fn cell(v: &Value, key: &str) -> String {
     match v.get(key) {
@@ -210,7 +216,9 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, point: &str, format: Format)
     let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
     let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(CliError::usage(format!("--reverse {point:?}: latitude must be within ±90 and longitude within ±180")));
+        return Err(CliError::usage(format!(
+            "--reverse {point:?}: latitude must be within ±90 and longitude within ±180"
+        )));
     }
     let store = gaz.store();
     // Without --kind: towns and districts, not the centroids of whole countries or continents.
@@ -245,7 +253,8 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
     let file = std::fs::File::open(path)
         .map_err(|e| CliError::new(Exit::InputUnreadable, format!("cannot open {}: {e}", path.display())))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::with_capacity(1 << 16, file));
+    let mut reader =
+        csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::with_capacity(1 << 16, file));
     let headers = reader
         .byte_headers()
         .map_err(|e| CliError::bad_input(format!("{}: cannot read the header row: {e}", path.display())))?
@@ -263,7 +272,8 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
         None => None,
     };
 
-    let sink = Sink::open(args.output.as_deref()).map_err(|e| CliError::output(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
+    let sink = Sink::open(args.output.as_deref())
+        .map_err(|e| CliError::output(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(sink);
     let write_err = |e: csv::Error| match &args.output {
         Some(p) => CliError::output(p, e),
@@ -313,7 +323,13 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
                 ))
             })?;
             let country = std::str::from_utf8(country_bytes).ok().map(str::trim).filter(|c| !c.is_empty());
-            let q = Query { name: name.trim(), country: country.or(args.country.as_deref()), kind: args.kind, limit: 50, fuzzy: !args.no_fuzzy };
+            let q = Query {
+                name: name.trim(),
+                country: country.or(args.country.as_deref()),
+                kind: args.kind,
+                limit: 50,
+                fuzzy: !args.no_fuzzy,
+            };
             let cands = if q.name.is_empty() { Vec::new() } else { geocode(gaz, &q) };
             let added = match cands.first() {
                 Some(best) => [
@@ -324,7 +340,9 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
                     best.match_type.as_str().to_string(),
                     cands.len().to_string(),
                 ],
-                None => [String::new(), String::new(), String::new(), String::new(), "none".to_string(), "0".to_string()],
+                None => {
+                    [String::new(), String::new(), String::new(), String::new(), "none".to_string(), "0".to_string()]
+                }
             };
             cache.insert(key.clone(), added);
         }
@@ -349,7 +367,8 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let sink = writer.into_inner().map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot flush output: {e}")))?;
+    let sink =
+        writer.into_inner().map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot flush output: {e}")))?;
     sink.finish().map_err(|e| CliError::output(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
     eprintln!("geoevents: {rows} rows, {matched} matched, {} without a match", rows - matched);
     Ok(Exit::Ok)

@@ -8,15 +8,15 @@
 //! body, a redirect loop) is reported and skipped; the others go on.
 
 use super::extract::write_map_layers;
-use geoevents_core::pipeline::{extract, Extraction};
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use geoevents_core::gazetteer::Gazetteer;
 use crate::feeds::feed::{content_text, parse_feed, FeedEntry};
 use crate::feeds::fetch::{FetchOptions, Fetched, Fetcher, Validators};
-use geoevents_core::ingest::{article_from_html, decode_html, Document, Origin};
-use geoevents_core::layers::LayerFormat;
 use crate::state::lock::{Lock, LockError};
 use crate::state::{NewArticle, State};
+use geoevents_core::gazetteer::Gazetteer;
+use geoevents_core::ingest::{article_from_html, decode_html, Document, Origin};
+use geoevents_core::layers::LayerFormat;
+use geoevents_core::pipeline::{extract, Extraction};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -122,7 +122,8 @@ fn config_error(path: &Path, message: impl std::fmt::Display) -> CliError {
 }
 
 fn duration(path: &Path, what: &str, s: &str) -> Result<Duration, CliError> {
-    humantime::parse_duration(s.trim()).map_err(|e| config_error(path, format!("{what} {s:?}: {e} (write e.g. 30s, 15m, 1h, 30d)")))
+    humantime::parse_duration(s.trim())
+        .map_err(|e| config_error(path, format!("{what} {s:?}: {e} (write e.g. 30s, 15m, 1h, 30d)")))
 }
 
 /// Reads and checks the configuration file.
@@ -134,7 +135,9 @@ pub fn load_config(path: &Path) -> Result<Settings, CliError> {
     let state = config.state.as_ref().map(|s| base.join(s)).unwrap_or_else(|| output.join("geoevents-state.sqlite"));
     let mut formats = Vec::new();
     for f in &config.formats {
-        formats.push(f.parse::<LayerFormat>().map_err(|_| config_error(path, format!("unknown format {f:?}: expected geojson, geojsonseq, csv or gpkg")))?);
+        formats.push(f.parse::<LayerFormat>().map_err(|_| {
+            config_error(path, format!("unknown format {f:?}: expected geojson, geojsonseq, csv or gpkg"))
+        })?);
     }
     if formats.is_empty() {
         formats.push(LayerFormat::Geojson);
@@ -203,7 +206,11 @@ enum Schedule {
 
 fn init_logs(format: LogFormat, quiet: bool) {
     let level = if quiet { tracing::Level::WARN } else { tracing::Level::INFO };
-    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level).with_target(false).with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
@@ -240,13 +247,18 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> CliResult {
         std::fs::create_dir_all(dir).map_err(|e| CliError::output(dir, e))?;
     }
     let lock = Lock::acquire(&lock_path(&settings.state)).map_err(|e| match e {
-        LockError::Held { .. } => CliError::new(Exit::Locked, format!("{e}; not starting a second run on the same state")),
+        LockError::Held { .. } => {
+            CliError::new(Exit::Locked, format!("{e}; not starting a second run on the same state"))
+        }
         LockError::Io { .. } => CliError::output(&settings.state, e),
     })?;
     let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
     let state = State::open(&settings.state).map_err(|e| CliError::output(&settings.state, e))?;
     let fetcher = Fetcher::new(settings.fetch.clone()).map_err(|e| CliError::new(Exit::Internal, e))?;
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::new(Exit::Internal, e.to_string()))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::new(Exit::Internal, e.to_string()))?;
     let ctx = Arc::new(Ctx {
         gaz,
         fetcher,
@@ -295,7 +307,9 @@ fn spawn_signal_handler(ctx: Arc<Ctx>) {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{signal, SignalKind};
-            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else { return };
+            let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+                return;
+            };
             tokio::select! {
                 _ = term.recv() => {}
                 _ = int.recv() => {}
@@ -372,9 +386,12 @@ async fn pass(ctx: &Arc<Ctx>, settings: &Settings, keep: Option<Duration>) -> Re
     if let Some(pb) = &ctx.progress {
         pb.finish_and_clear();
     }
-    let since = keep.map(|k| (chrono::Utc::now() - chrono::Duration::from_std(k).unwrap_or_default()).format("%Y-%m-%d").to_string());
+    let since = keep.map(|k| {
+        (chrono::Utc::now() - chrono::Duration::from_std(k).unwrap_or_default()).format("%Y-%m-%d").to_string()
+    });
     let results = ctx.state().results(since.as_deref()).map_err(|e| CliError::output(&settings.state, e))?;
-    let kept: Vec<Extraction> = results.into_iter().map(|r| Extraction { toponyms: r.toponyms, events: r.events }).collect();
+    let kept: Vec<Extraction> =
+        results.into_iter().map(|r| Extraction { toponyms: r.toponyms, events: r.events }).collect();
     let gaz = &ctx.gaz;
     let written = tokio::task::block_in_place(|| write_map_layers(gaz, &settings.output, &settings.formats, &kept))?;
     if ctx.progress.is_some() {
@@ -549,7 +566,13 @@ async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Resul
     .map_err(|e| e.to_string())?
 }
 
-fn document(feed: &FeedConfig, entry: &FeedEntry, text: String, title: Option<String>, published: Option<String>) -> Document {
+fn document(
+    feed: &FeedConfig,
+    entry: &FeedEntry,
+    text: String,
+    title: Option<String>,
+    published: Option<String>,
+) -> Document {
     Document {
         id: entry.url.clone(),
         text,

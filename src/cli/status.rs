@@ -18,7 +18,8 @@ pub struct StatusArgs {
 
 pub fn run(_global: &GlobalArgs, args: &StatusArgs) -> CliResult {
     let settings = load_config(&args.config)?;
-    let state = State::open_existing(&settings.state).map_err(|e| CliError::new(Exit::InputUnreadable, e.to_string()))?;
+    let state =
+        State::open_existing(&settings.state).map_err(|e| CliError::new(Exit::InputUnreadable, e.to_string()))?;
     let stored = match &state {
         Some(s) => s.feed_statuses().map_err(|e| CliError::new(Exit::InputUnreadable, e.to_string()))?,
         None => Vec::new(),

@@ -137,7 +137,10 @@ fn validate(doc: &GoldDoc) -> Result<(), String> {
             return Err(format!("document {}: toponym {:?} has latitude {} outside [-90, 90]", doc.id, t.name, t.lat));
         }
         if !(t.lon.is_finite() && (-180.0..=180.0).contains(&t.lon)) {
-            return Err(format!("document {}: toponym {:?} has longitude {} outside [-180, 180]", doc.id, t.name, t.lon));
+            return Err(format!(
+                "document {}: toponym {:?} has longitude {} outside [-180, 180]",
+                doc.id, t.name, t.lon
+            ));
         }
     }
     for s in &doc.ungrounded {

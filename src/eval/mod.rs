@@ -22,8 +22,8 @@ pub mod gold;
 pub mod score;
 
 pub use gold::{
-    check_spans, gold_counts, read_gold, CharOffsets, GoldCounts, GoldDoc, GoldError, GoldReader, GoldSpan, GoldToponym, SpanCheck,
-    SpanMismatch,
+    check_spans, gold_counts, read_gold, CharOffsets, GoldCounts, GoldDoc, GoldError, GoldReader, GoldSpan,
+    GoldToponym, SpanCheck, SpanMismatch,
 };
 pub use score::{Accumulator, DocOutcome, ErrorItem, ErrorKind, Predicted, ScoreOptions, Scores};
 

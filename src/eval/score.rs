@@ -250,7 +250,12 @@ fn is_scored(t: &GoldToponym, opts: ScoreOptions) -> bool {
 /// Scores one document (pure). Gold toponyms that are not scored under
 /// `opts` and the `ungrounded` spans are matched against but only absorb
 /// predictions (see the module doc, "Ignored gold").
-pub fn score_document(gold: &[GoldToponym], ungrounded: &[GoldSpan], preds: &[Predicted], opts: ScoreOptions) -> DocOutcome {
+pub fn score_document(
+    gold: &[GoldToponym],
+    ungrounded: &[GoldSpan],
+    preds: &[Predicted],
+    opts: ScoreOptions,
+) -> DocOutcome {
     // Targets: every gold toponym (index i < gold.len()), then the ungrounded spans.
     let targets: Vec<SpanRef> = gold.iter().map(SpanRef::from).chain(ungrounded.iter().map(SpanRef::from)).collect();
     let pred_spans: Vec<SpanRef> = preds.iter().map(SpanRef::from).collect();
@@ -412,7 +417,13 @@ impl Accumulator {
     }
 
     /// Scores one document and adds it to the totals.
-    pub fn add(&mut self, doc_id: &str, gold: &[GoldToponym], ungrounded: &[GoldSpan], preds: &[Predicted]) -> DocOutcome {
+    pub fn add(
+        &mut self,
+        doc_id: &str,
+        gold: &[GoldToponym],
+        ungrounded: &[GoldSpan],
+        preds: &[Predicted],
+    ) -> DocOutcome {
         let outcome = score_document(gold, ungrounded, preds, self.opts);
         self.documents += 1;
         self.gold += outcome.gold;
@@ -671,7 +682,8 @@ mod tests {
         assert_eq!((all.tp, all.fp, all.fn_, all.gold, all.ignored), (2, 0, 0, 2, 1));
         assert_eq!(all.acc161, Some(0.5));
         // An ignored span absorbs one prediction only; a second is a FP.
-        let twice = score(&[], &ungrounded, &[pred(50, "Syrian", None), pred(51, "Syrian", None)], ScoreOptions::default());
+        let twice =
+            score(&[], &ungrounded, &[pred(50, "Syrian", None), pred(51, "Syrian", None)], ScoreOptions::default());
         assert_eq!((twice.fp, twice.ignored), (1, 1));
     }
 

@@ -41,7 +41,8 @@ pub fn parse_feed(bytes: &[u8], base: &str) -> Result<Vec<FeedEntry>, String> {
             continue;
         }
         let published = e.published.or(e.updated).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        let content = e.content.and_then(|c| c.body).filter(|b| !b.trim().is_empty()).or_else(|| e.summary.map(|s| s.content));
+        let content =
+            e.content.and_then(|c| c.body).filter(|b| !b.trim().is_empty()).or_else(|| e.summary.map(|s| s.content));
         entries.push(FeedEntry { url, title: e.title.map(|t| t.content.trim().to_string()), published, content });
     }
     Ok(entries)

@@ -52,7 +52,12 @@ pub struct Validators {
 pub enum Fetched {
     /// 304: what was stored is still current.
     NotModified,
-    Body { bytes: Vec<u8>, validators: Validators, content_type: Option<String>, status: u16 },
+    Body {
+        bytes: Vec<u8>,
+        validators: Validators,
+        content_type: Option<String>,
+        status: u16,
+    },
 }
 
 /// Why a fetch failed; every variant names the URL.
@@ -121,7 +126,10 @@ impl Fetcher {
     }
 
     fn host_limit(&self, url: &str) -> Arc<Semaphore> {
-        let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))).unwrap_or_default();
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0))))
+            .unwrap_or_default();
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(self.opts.per_host.max(1)))).clone()
     }
@@ -134,7 +142,8 @@ impl Fetcher {
         loop {
             let outcome = {
                 let limit = self.host_limit(url);
-                let _permit = limit.acquire().await.map_err(|e| FetchError::Other { url: url.into(), message: e.to_string() })?;
+                let _permit =
+                    limit.acquire().await.map_err(|e| FetchError::Other { url: url.into(), message: e.to_string() })?;
                 self.get_once(url, validators).await
             };
             match outcome {

@@ -10,9 +10,9 @@
 
 pub mod lock;
 
+use crate::feeds::fetch::Validators;
 use geoevents_core::events::Event;
 use geoevents_core::resolve::Toponym;
-use crate::feeds::fetch::Validators;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
@@ -117,7 +117,8 @@ impl State {
         }
         let conn = Connection::open(path).map_err(wrap)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(wrap)?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;").map_err(wrap)?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            .map_err(wrap)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(wrap)?;
         if version < VERSION {
             conn.execute_batch(SCHEMA).map_err(wrap)?;
@@ -150,7 +151,15 @@ impl State {
     }
 
     /// Records a feed's fetch. `validators` `None` keeps the stored ones (a 304 or a failure).
-    pub fn record_feed(&self, name: &str, url: &str, status: &str, error: Option<&str>, validators: Option<&Validators>, entries: Option<usize>) -> Result<(), StateError> {
+    pub fn record_feed(
+        &self,
+        name: &str,
+        url: &str,
+        status: &str,
+        error: Option<&str>,
+        validators: Option<&Validators>,
+        entries: Option<usize>,
+    ) -> Result<(), StateError> {
         self.conn
             .execute(
                 "INSERT INTO feeds (name, url, last_fetch, last_status, last_error, last_entries) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -161,7 +170,10 @@ impl State {
             .map_err(|e| self.err(e))?;
         if let Some(v) = validators {
             self.conn
-                .execute("UPDATE feeds SET etag = ?2, last_modified = ?3 WHERE name = ?1", params![name, v.etag, v.last_modified])
+                .execute(
+                    "UPDATE feeds SET etag = ?2, last_modified = ?3 WHERE name = ?1",
+                    params![name, v.etag, v.last_modified],
+                )
                 .map_err(|e| self.err(e))?;
         }
         Ok(())
@@ -170,7 +182,10 @@ impl State {
     pub fn known(&self, url: &str) -> Result<Option<Known>, StateError> {
         self.conn
             .query_row("SELECT content_hash, etag, last_modified FROM articles WHERE url = ?1", params![url], |r| {
-                Ok(Known { content_hash: r.get(0)?, validators: Validators { etag: r.get(1)?, last_modified: r.get(2)? } })
+                Ok(Known {
+                    content_hash: r.get(0)?,
+                    validators: Validators { etag: r.get(1)?, last_modified: r.get(2)? },
+                })
             })
             .optional()
             .map_err(|e| self.err(e))
@@ -193,7 +208,11 @@ impl State {
         )
         .map_err(wrap)?;
         {
-            let mut insert = tx.prepare_cached("INSERT INTO events (article_url, seq, id, event_date, json) VALUES (?1, ?2, ?3, ?4, ?5)").map_err(wrap)?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO events (article_url, seq, id, event_date, json) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(wrap)?;
             for (seq, e) in a.events.iter().enumerate() {
                 let json = serde_json::to_string(e).unwrap_or_else(|_| "{}".into());
                 insert.execute(params![a.url, seq as i64, e.id, e.event_date, json]).map_err(wrap)?;
@@ -205,7 +224,10 @@ impl State {
     /// Updates only an article's HTTP validators (its content was unchanged).
     pub fn touch_article(&self, url: &str, v: &Validators) -> Result<(), StateError> {
         self.conn
-            .execute("UPDATE articles SET etag = ?2, last_modified = ?3 WHERE url = ?1", params![url, v.etag, v.last_modified])
+            .execute(
+                "UPDATE articles SET etag = ?2, last_modified = ?3 WHERE url = ?1",
+                params![url, v.etag, v.last_modified],
+            )
             .map_err(|e| self.err(e))?;
         Ok(())
     }
@@ -219,7 +241,10 @@ impl State {
             .conn
             .prepare("SELECT url, toponyms, COALESCE(published, first_seen) FROM articles ORDER BY url")
             .map_err(|e| self.err(e))?;
-        let mut events = self.conn.prepare("SELECT json, event_date FROM events WHERE article_url = ?1 ORDER BY seq").map_err(|e| self.err(e))?;
+        let mut events = self
+            .conn
+            .prepare("SELECT json, event_date FROM events WHERE article_url = ?1 ORDER BY seq")
+            .map_err(|e| self.err(e))?;
         let rows = articles
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
             .map_err(|e| self.err(e))?;
@@ -227,7 +252,9 @@ impl State {
             let (url, toponyms, seen) = row.map_err(|e| self.err(e))?;
             let article_old = since.is_some_and(|s| seen.as_deref().is_some_and(|d| d.get(..10).unwrap_or(d) < s));
             let mut evs = Vec::new();
-            let rows = events.query_map(params![url], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))).map_err(|e| self.err(e))?;
+            let rows = events
+                .query_map(params![url], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))
+                .map_err(|e| self.err(e))?;
             for ev in rows {
                 let (json, date) = ev.map_err(|e| self.err(e))?;
                 let old = match (since, date.as_deref()) {
@@ -281,7 +308,9 @@ impl State {
     /// (articles, events) stored.
     pub fn counts(&self) -> Result<(i64, i64), StateError> {
         self.conn
-            .query_row("SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM events)", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM events)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map_err(|e| self.err(e))
     }
 }

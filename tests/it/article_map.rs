@@ -6,7 +6,8 @@ use crate::util::*;
 use serde_json::Value;
 
 fn layer(dir: &std::path::Path, name: &str) -> Vec<Value> {
-    let text = std::fs::read_to_string(dir.join(format!("{name}.geojson"))).unwrap_or_else(|e| panic!("{name}.geojson: {e}"));
+    let text =
+        std::fs::read_to_string(dir.join(format!("{name}.geojson"))).unwrap_or_else(|e| panic!("{name}.geojson: {e}"));
     let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}.geojson is not JSON: {e}"));
     v["features"].as_array().cloned().unwrap_or_default()
 }
@@ -15,7 +16,10 @@ fn layer(dir: &std::path::Path, name: &str) -> Vec<Value> {
 fn event<'a>(events: &'a [Value], place: &str, words: &str) -> &'a Value {
     events
         .iter()
-        .find(|e| e["properties"]["place_name"] == place && e["properties"]["snippet"].as_str().is_some_and(|s| s.contains(words)))
+        .find(|e| {
+            e["properties"]["place_name"] == place
+                && e["properties"]["snippet"].as_str().is_some_and(|s| s.contains(words))
+        })
         .unwrap_or_else(|| panic!("no event at {place} in a sentence with {words:?}"))
 }
 
@@ -38,13 +42,16 @@ fn the_sample_article_becomes_dated_typed_events_and_areas() {
     assert_eq!(visit["event_type"], "diplomacy", "{visit}");
     // "the two main backers of Damascus" is a metonym: not drawn as a happening there.
     assert!(
-        !events.iter().any(|e| e["properties"]["place_name"] == "Damascus" && e["properties"]["snippet"].as_str().is_some_and(|s| s.contains("backers of Damascus"))),
+        !events.iter().any(|e| e["properties"]["place_name"] == "Damascus"
+            && e["properties"]["snippet"].as_str().is_some_and(|s| s.contains("backers of Damascus"))),
         "the metonym was drawn as an event at Damascus"
     );
 
     let areas = layer(&out, "areas");
     let ids: Vec<&str> = areas.iter().filter_map(|a| a["id"].as_str()).collect();
-    for (id, what) in [("geonames:163843", "Syria"), ("geonames:99237", "Iraq"), ("geonames:170015", "Hama Governorate")] {
+    for (id, what) in
+        [("geonames:163843", "Syria"), ("geonames:99237", "Iraq"), ("geonames:170015", "Hama Governorate")]
+    {
         assert!(ids.contains(&id), "{what} ({id}) is not among the areas: {ids:?}");
     }
     for a in &areas {

@@ -99,7 +99,8 @@ fn the_article_yields_exactly_its_eleven_places() {
 #[test]
 fn hama_province_is_the_governorate() {
     let (_, doc) = erbil_article();
-    let hama: Vec<&Value> = toponyms(&doc).iter().filter(|t| t["name"].as_str().is_some_and(|n| n.starts_with("Hama"))).collect();
+    let hama: Vec<&Value> =
+        toponyms(&doc).iter().filter(|t| t["name"].as_str().is_some_and(|n| n.starts_with("Hama"))).collect();
     assert!(!hama.is_empty(), "\"Hama province\" not found");
     for t in hama {
         assert_eq!(t["place"]["kind"], "admin1", "{t}");
@@ -113,7 +114,15 @@ fn the_articles_people_groups_and_newspaper_are_not_places() {
     let wrong: Vec<String> = toponyms(&doc)
         .iter()
         .filter(|t| NOT_PLACES.iter().any(|p| t["name"].as_str().unwrap_or("").contains(p)))
-        .map(|t| format!("{:?} -> {} ({}, {})", t["name"].as_str().unwrap_or(""), t["place"]["id"], t["place"]["name"], t["mention_type"]))
+        .map(|t| {
+            format!(
+                "{:?} -> {} ({}, {})",
+                t["name"].as_str().unwrap_or(""),
+                t["place"]["id"],
+                t["place"]["name"],
+                t["mention_type"]
+            )
+        })
         .collect();
     assert!(wrong.is_empty(), "names of people, groups or the newspaper reported as toponyms: {wrong:?}");
 }
@@ -142,11 +151,16 @@ fn the_articles_offsets_are_right_in_code_points_and_bytes() {
 
 #[test]
 fn arabic_and_turkish_spellings_resolve_with_code_point_offsets() {
-    let text = "Über Nacht meldeten Sprecher: Kämpfer erreichten حلب am Freitag, und Türkiye schloss am Samstag die Grenze.";
+    let text =
+        "Über Nacht meldeten Sprecher: Kämpfer erreichten حلب am Freitag, und Türkiye schloss am Samstag die Grenze.";
     let doc = extract_text(text);
     check_offsets(text, &doc);
     let find = |name: &str| {
-        toponyms(&doc).iter().find(|t| t["name"] == name).cloned().unwrap_or_else(|| panic!("{name} not found in {doc}"))
+        toponyms(&doc)
+            .iter()
+            .find(|t| t["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} not found in {doc}"))
     };
     let aleppo = find("حلب");
     assert_eq!(aleppo["place"]["id"], "geonames:170063", "{aleppo}");
@@ -157,7 +171,10 @@ fn arabic_and_turkish_spellings_resolve_with_code_point_offsets() {
     for t in [&aleppo, &turkey] {
         assert_ne!(t["start"], t["byte_start"], "{t}");
         let start = t["start"].as_u64().unwrap() as usize;
-        assert_eq!(start, text.char_indices().position(|(b, _)| b == t["byte_start"].as_u64().unwrap() as usize).unwrap());
+        assert_eq!(
+            start,
+            text.char_indices().position(|(b, _)| b == t["byte_start"].as_u64().unwrap() as usize).unwrap()
+        );
     }
 }
 
@@ -167,7 +184,12 @@ fn arabic_and_turkish_spellings_resolve_with_code_point_offsets() {
 fn html_pages_give_the_article_places_only() {
     let doc = extract_file(&fixture("articles/page.html"));
     let ids: BTreeSet<String> = ids_of(&doc).into_iter().collect();
-    for (name, id) in [("Mosul", "geonames:99072"), ("Kirkuk", "geonames:94787"), ("Dohuk", "geonames:96994"), ("Baghdad", "geonames:98182")] {
+    for (name, id) in [
+        ("Mosul", "geonames:99072"),
+        ("Kirkuk", "geonames:94787"),
+        ("Dohuk", "geonames:96994"),
+        ("Baghdad", "geonames:98182"),
+    ] {
         assert!(ids.contains(id), "{name} ({id}) missing from the article places {ids:?}");
     }
     let mentioned: Vec<&str> = toponyms(&doc).iter().filter_map(|t| t["name"].as_str()).collect();
@@ -225,7 +247,10 @@ fn a_directory_is_read_recursively_in_sorted_order() {
         ("c.txt", "Protests in Basra."),
         ("b/2.txt", "Rain in Kirkuk."),
         ("b/10.html", "<html><body><p>Snow fell on Dohuk overnight.</p></body></html>"),
-        ("a.jsonl", "{\"id\": \"a-1\", \"text\": \"Heat in Mosul.\"}\n{\"id\": \"a-2\", \"text\": \"Wind in Erbil.\"}\n"),
+        (
+            "a.jsonl",
+            "{\"id\": \"a-1\", \"text\": \"Heat in Mosul.\"}\n{\"id\": \"a-2\", \"text\": \"Wind in Erbil.\"}\n",
+        ),
         ("notes.md", "Damascus is not read: not an input extension."),
         (".hidden/x.txt", "Hidden files about Homs are skipped."),
     ] {
@@ -310,7 +335,8 @@ fn skip_bad_goes_on_and_counts_the_skipped_line() {
 fn a_document_without_text_is_named() {
     let dir = temp_dir();
     let path = dir.path().join("notext.jsonl");
-    std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Rain in Erbil.\"}\n{\"id\": \"b\", \"title\": \"no body\"}\n").unwrap();
+    std::fs::write(&path, "{\"id\": \"a\", \"text\": \"Rain in Erbil.\"}\n{\"id\": \"b\", \"title\": \"no body\"}\n")
+        .unwrap();
     let r = run(argv(&[&"extract", &path]));
     r.expect_code(4);
     assert!(r.stderr.contains("notext.jsonl:2"), "file and line not named: {}", r.stderr);

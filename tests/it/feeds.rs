@@ -31,7 +31,12 @@ pub struct Route {
 
 impl Route {
     pub fn ok(body: impl Into<Vec<u8>>, content_type: &str) -> Route {
-        Route { status: 200, body: body.into(), headers: vec![("Content-Type".into(), content_type.into())], ..Route::default() }
+        Route {
+            status: 200,
+            body: body.into(),
+            headers: vec![("Content-Type".into(), content_type.into())],
+            ..Route::default()
+        }
     }
     pub fn redirect(to: &str) -> Route {
         Route { status: 302, headers: vec![("Location".into(), to.into())], ..Route::default() }
@@ -143,7 +148,8 @@ fn serve(mut stream: TcpStream, shared: &Mutex<Shared>) {
     }
     std::thread::sleep(route.delay);
     if route.fail_first > 0 {
-        let _ = stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let _ =
+            stream.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return;
     }
     // Conditional GET: an ETag route answers 304 to a matching If-None-Match.
@@ -253,7 +259,8 @@ fn event_keys(events: &[Value]) -> Vec<(String, String)> {
 }
 
 fn places_of(events: &[Value], url_part: &str) -> Vec<String> {
-    let mut v: Vec<String> = event_keys(events).into_iter().filter(|(u, _)| u.contains(url_part)).map(|(_, p)| p).collect();
+    let mut v: Vec<String> =
+        event_keys(events).into_iter().filter(|(u, _)| u.contains(url_part)).map(|(_, p)| p).collect();
     v.dedup();
     v
 }
@@ -265,11 +272,18 @@ fn minimal_config_first_run_maps_events_and_rerun_changes_nothing() {
     let server = Server::start();
     server.standard();
     // Exactly the minimal configuration from the issue.
-    let setup = Setup::new(&format!("output = \"output\"\n[[feed]]\nname = \"example\"\nurl = \"{}\"\n", server.url("/rss.xml")));
+    let setup = Setup::new(&format!(
+        "output = \"output\"\n[[feed]]\nname = \"example\"\nurl = \"{}\"\n",
+        server.url("/rss.xml")
+    ));
     setup.run(&[]).ok();
     let events = setup.events();
     assert!(places_of(&events, "flood-valencia").iter().any(|p| p == "Valencia"), "{:?}", event_keys(&events));
-    assert!(places_of(&events, "quake-izmir").iter().any(|p| p.contains("Izmir") || p.contains("İzmir")), "{:?}", event_keys(&events));
+    assert!(
+        places_of(&events, "quake-izmir").iter().any(|p| p.contains("Izmir") || p.contains("İzmir")),
+        "{:?}",
+        event_keys(&events)
+    );
     assert!(setup.output().join("geoevents-state.sqlite").exists());
     assert!(!setup.output().join("geoevents-state.sqlite.lock").exists(), "the lock is released");
     let ua = &server.seen("/rss.xml")[0].headers["user-agent"];
@@ -312,7 +326,9 @@ fn feed_gaining_an_article_adds_exactly_its_events_and_edit_replaces() {
     let valencia = places_of(&setup.events(), "flood-valencia");
     assert!(valencia.iter().any(|p| p == "Seville" || p == "Sevilla"), "{valencia:?}");
     assert!(!valencia.iter().any(|p| p == "Madrid"), "old events are gone: {valencia:?}");
-    let others = |k: &Vec<(String, String)>| k.iter().filter(|(u, _)| !u.contains("flood-valencia")).cloned().collect::<Vec<_>>();
+    let others = |k: &Vec<(String, String)>| {
+        k.iter().filter(|(u, _)| !u.contains("flood-valencia")).cloned().collect::<Vec<_>>()
+    };
     assert_eq!(others(&second), others(&third));
 }
 
@@ -436,7 +452,10 @@ fn unreachable_host_is_reported_and_skipped() {
     let url = format!("http://{}/feed.xml", closed.local_addr().unwrap());
     drop(closed);
     server.standard();
-    let setup = Setup::new(&config(&[("good", &server.url("/rss.xml")), ("bad", &url)], "[fetch]\nretries = 1\nbackoff = \"10ms\""));
+    let setup = Setup::new(&config(
+        &[("good", &server.url("/rss.xml")), ("bad", &url)],
+        "[fetch]\nretries = 1\nbackoff = \"10ms\"",
+    ));
     setup.run(&[]).ok();
 }
 
@@ -471,7 +490,8 @@ fn configuration_errors_and_lock() {
 }
 
 fn generated_site(server: &Server, n: usize, delay: Duration) {
-    let places = ["Paris", "Berlin", "Madrid", "Nairobi", "Lima", "Cairo", "Oslo", "Hanoi", "Quito", "Dakar", "Kyiv", "Manila"];
+    let places =
+        ["Paris", "Berlin", "Madrid", "Nairobi", "Lima", "Cairo", "Oslo", "Hanoi", "Quito", "Dakar", "Kyiv", "Manila"];
     let mut items = String::new();
     for i in 0..n {
         let (a, b) = (places[i % places.len()], places[(i * 7 + 3) % places.len()]);
@@ -540,7 +560,9 @@ fn stored_articles(state: &Path) -> i64 {
     if !state.exists() {
         return 0;
     }
-    let Ok(c) = rusqlite::Connection::open_with_flags(state, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else { return 0 };
+    let Ok(c) = rusqlite::Connection::open_with_flags(state, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY) else {
+        return 0;
+    };
     c.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0)).unwrap_or(0)
 }
 
@@ -602,7 +624,9 @@ fn every_loops_until_sigterm_then_stops_cleanly() {
     // A second run while this one loops is refused.
     setup.run(&[]).expect_code(9);
     #[allow(unsafe_code)] // the test sends a real SIGTERM to the child
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM)
+    };
     let started = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -618,6 +642,8 @@ fn every_loops_until_sigterm_then_stops_cleanly() {
 
 #[test]
 fn cron_option_is_checked() {
-    let setup = Setup::new("output = \"output\"\ncron = \"not a cron\"\n[[feed]]\nname = \"x\"\nurl = \"http://127.0.0.1:9/\"\n");
+    let setup = Setup::new(
+        "output = \"output\"\ncron = \"not a cron\"\n[[feed]]\nname = \"x\"\nurl = \"http://127.0.0.1:9/\"\n",
+    );
     setup.run(&[]).expect_code(8);
 }

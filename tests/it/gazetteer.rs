@@ -161,7 +161,8 @@ fn the_environment_variable_selects_the_gazetteer() {
     assert_eq!(info["records"].as_u64(), Some(good), "{info}");
     assert_eq!(info["meta"]["records"].as_u64(), Some(good), "{info}");
 
-    let r = run_cmd(geoevents().env("GEOEVENTS_GAZETTEER", &gaz).args(["geocode", "--format", "json", "Miralun Springs"]));
+    let r =
+        run_cmd(geoevents().env("GEOEVENTS_GAZETTEER", &gaz).args(["geocode", "--format", "json", "Miralun Springs"]));
     r.ok();
     assert_eq!(r.json_lines()[0][0]["id"], "geonames:9900002");
 }
@@ -171,11 +172,14 @@ fn the_option_wins_over_the_environment_variable() {
     let dir = temp_dir();
     let gaz = imported(dir.path());
     let missing = dir.path().join("missing.bin");
-    let r = run_cmd(
-        geoevents()
-            .env("GEOEVENTS_GAZETTEER", &missing)
-            .args(argv(&[&"geocode", &"--gazetteer", &gaz, &"--format", &"json", &"Tell Zarvana"])),
-    );
+    let r = run_cmd(geoevents().env("GEOEVENTS_GAZETTEER", &missing).args(argv(&[
+        &"geocode",
+        &"--gazetteer",
+        &gaz,
+        &"--format",
+        &"json",
+        &"Tell Zarvana",
+    ])));
     r.ok();
     assert_eq!(r.json_lines()[0][0]["id"], "geonames:9900001");
 }

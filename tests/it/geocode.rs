@@ -252,9 +252,22 @@ fn batch_keeps_every_row_and_column_and_adds_the_results() {
         }
         w.flush().unwrap();
     }
-    assert!(std::fs::read_to_string(&input).unwrap().contains("\"first, with a comma\""), "the fixture quotes the comma");
+    assert!(
+        std::fs::read_to_string(&input).unwrap().contains("\"first, with a comma\""),
+        "the fixture quotes the comma"
+    );
 
-    let r = run(argv(&[&"geocode", &"--csv", &input, &"--column", &"name", &"--country-column", &"country", &"-o", &output]));
+    let r = run(argv(&[
+        &"geocode",
+        &"--csv",
+        &input,
+        &"--column",
+        &"name",
+        &"--country-column",
+        &"country",
+        &"-o",
+        &output,
+    ]));
     r.ok();
     assert!(r.stdout.is_empty(), "with -o nothing goes to stdout: {}", r.stdout);
 
@@ -360,7 +373,12 @@ fn batch_failure_leaves_an_existing_output_unchanged() {
         std::fs::write(&output, before).unwrap();
         let r = run(argv(&[&"geocode", &"--csv", &input, &"--column", &"name", &"-o", &output]));
         r.expect_code(4);
-        assert_eq!(std::fs::read_to_string(&output).unwrap(), before, "{} changed the existing output", input.display());
+        assert_eq!(
+            std::fs::read_to_string(&output).unwrap(),
+            before,
+            "{} changed the existing output",
+            input.display()
+        );
     }
     assert_eq!(dir_entries(dir.path()), ["cols.csv", "latin1.csv", "out.csv"], "no temporary file left behind");
 }

@@ -10,10 +10,10 @@
 //! `/usr/bin/python3`, else `python3` on PATH, whichever imports `qgis.core`.
 
 use crate::util::{dir_entries, fixture, temp_dir};
-use geoevents_gpkg::GpkgWriter;
 use geoevents_core::layers::{
     write_layers_styled, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Value,
 };
+use geoevents_gpkg::GpkgWriter;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,8 +70,32 @@ fn sample_layers() -> Vec<Layer> {
     let mut events = Layer::new("events", GeometryType::Point, event_fields());
     let rows = [
         ("ev-1", 37.16, 36.2, "2024-11-29", "2024-11-30T08:15:00Z", "attack", "Aleppo", "Aleppo", 0.92, false, 120),
-        ("ev-2", 36.75, 35.13, "2024-11-30", "2024-11-30T08:15:00Z", "advance", "Hama", "Hama province", 0.71, true, 480),
-        ("ev-3", 44.009, 36.191, "2024-11-30", "2024-11-30T11:02:07Z", "attack", "Erbil, \"Hewlêr\"", "ERBIL", 0.5, false, 0),
+        (
+            "ev-2",
+            36.75,
+            35.13,
+            "2024-11-30",
+            "2024-11-30T08:15:00Z",
+            "advance",
+            "Hama",
+            "Hama province",
+            0.71,
+            true,
+            480,
+        ),
+        (
+            "ev-3",
+            44.009,
+            36.191,
+            "2024-11-30",
+            "2024-11-30T11:02:07Z",
+            "attack",
+            "Erbil, \"Hewlêr\"",
+            "ERBIL",
+            0.5,
+            false,
+            0,
+        ),
     ];
     for (id, lon, lat, day, published, kind, place, text, conf, centroid, start) in rows {
         events.features.push(Feature {
@@ -94,12 +118,28 @@ fn sample_layers() -> Vec<Layer> {
     places.features.push(Feature {
         id: "geonames:170063".into(),
         geometry: point(37.16117, 36.20124),
-        values: vec![s("Aleppo"), s("geonames:170063"), Value::Int(4), Value::Int(1), s("2024-11-29"), s("2024-11-29"), s("attack")],
+        values: vec![
+            s("Aleppo"),
+            s("geonames:170063"),
+            Value::Int(4),
+            Value::Int(1),
+            s("2024-11-29"),
+            s("2024-11-29"),
+            s("attack"),
+        ],
     });
     places.features.push(Feature {
         id: "geonames:95446".into(),
         geometry: point(44.00886, 36.19257),
-        values: vec![s("Erbil"), s("geonames:95446"), Value::Int(1), Value::Int(1), s("2024-11-30"), s("2024-11-30"), s("attack")],
+        values: vec![
+            s("Erbil"),
+            s("geonames:95446"),
+            Value::Int(1),
+            Value::Int(1),
+            s("2024-11-30"),
+            s("2024-11-30"),
+            s("attack"),
+        ],
     });
 
     let mut areas = Layer::new("areas", GeometryType::MultiPolygon, area_fields());
@@ -213,7 +253,8 @@ fn path_str(p: &Path) -> &str {
 
 /// `geojsonhint FILE` prints nothing for a valid file.
 fn geojsonhint(file: &Path) {
-    let hint = require("geojsonhint", "the npm package @mapbox/geojsonhint@3.2.0 (npm install -g @mapbox/geojsonhint@3.2.0)");
+    let hint =
+        require("geojsonhint", "the npm package @mapbox/geojsonhint@3.2.0 (npm install -g @mapbox/geojsonhint@3.2.0)");
     let out = Command::new(hint).arg(file).output().expect("geojsonhint runs");
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && text.trim().is_empty(), "geojsonhint {}:\n{text}", file.display());
@@ -372,7 +413,12 @@ fn layers_csv_gdal() {
     // The polygons come back from the wkt column.
     let out = gdal("ogrinfo").args(["-ro", "-al", "-q", path_str(&dir.join("areas.csv"))]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("MULTIPOLYGON (((35.7 32.3,42.4 32.3,42.4 37.3,35.7 37.3,35.7 32.3),(38 34,38 35,39 35,39 34,38 34))"), "{text}");
+    assert!(
+        text.contains(
+            "MULTIPOLYGON (((35.7 32.3,42.4 32.3,42.4 37.3,35.7 37.3,35.7 32.3),(38 34,38 35,39 35,39 34,38 34))"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -383,7 +429,8 @@ fn layers_gpkg_ogrinfo_and_ogr2ogr_round_trip() {
     let gpkg = dir.join("layers.gpkg");
     validate_gpkg(&gpkg);
     let layers = ogrinfo(path_str(&gpkg));
-    let summary: Vec<(&str, &str, u64)> = layers.iter().map(|l| (l.name.as_str(), l.geometry.as_str(), l.count)).collect();
+    let summary: Vec<(&str, &str, u64)> =
+        layers.iter().map(|l| (l.name.as_str(), l.geometry.as_str(), l.count)).collect();
     assert_eq!(summary, [("events", "Point", 3), ("places", "Point", 2), ("areas", "Multi Polygon", 1)]);
     assert_eq!(layers[0].field_type("event_date"), "Date");
     assert_eq!(layers[0].field_type("published_at"), "DateTime");
@@ -394,7 +441,12 @@ fn layers_gpkg_ogrinfo_and_ogr2ogr_round_trip() {
     // The values, not only the schema.
     let out = gdal("ogrinfo").args(["-ro", "-q", path_str(&gpkg), "events", "-where", "id = 'ev-3'"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for want in ["event_date (Date) = 2024/11/30", "published_at (DateTime) = 2024/11/30 11:02:07+00", "is_centroid (Integer(Boolean)) = 0", "POINT (44.009 36.191)"] {
+    for want in [
+        "event_date (Date) = 2024/11/30",
+        "published_at (DateTime) = 2024/11/30 11:02:07+00",
+        "is_centroid (Integer(Boolean)) = 0",
+        "POINT (44.009 36.191)",
+    ] {
         assert!(text.contains(want), "no {want:?} in\n{text}");
     }
 
@@ -406,7 +458,10 @@ fn layers_gpkg_ogrinfo_and_ogr2ogr_round_trip() {
             .output()
             .unwrap();
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        assert!(out.status.success() && !text.contains("Warning") && !text.contains("ERROR"), "ogr2ogr {layer}:\n{text}");
+        assert!(
+            out.status.success() && !text.contains("Warning") && !text.contains("ERROR"),
+            "ogr2ogr {layer}:\n{text}"
+        );
         let back = one_layer(path_str(&out_gpkg));
         assert_eq!(back.count, count);
         if layer == "events" {
@@ -431,9 +486,7 @@ fn layers_qgis_opens_every_format() {
         json!({"uri": uri, "count": 2, "geometry": "Point", "date_fields": ["first_event_date", "last_event_date"], "qml": qml,
                "renderer": "singleSymbol", "label_field": "place_name", "size_field": "mention_count", "no_dialog": true})
     };
-    let areas_check = |uri: String, qml: Option<String>| {
-        json!({"uri": uri, "count": 1, "geometry": "MultiPolygon", "qml": qml, "renderer": "graduatedSymbol", "no_dialog": true})
-    };
+    let areas_check = |uri: String, qml: Option<String>| json!({"uri": uri, "count": 1, "geometry": "MultiPolygon", "qml": qml, "renderer": "graduatedSymbol", "no_dialog": true});
     let mut gpkg_events = events_check(gpkg("events"), Some(p("events.qml")));
     gpkg_events["default_style"] = json!(false);
     let checks = json!([
@@ -477,7 +530,8 @@ fn layers_empty_results() {
     assert_eq!(one_layer(path_str(&dir.join("events.csv"))).field_type("event_date"), "Date");
     validate_gpkg(&dir.join("layers.gpkg"));
     let gpkg = ogrinfo(path_str(&dir.join("layers.gpkg")));
-    let summary: Vec<(&str, &str, u64)> = gpkg.iter().map(|l| (l.name.as_str(), l.geometry.as_str(), l.count)).collect();
+    let summary: Vec<(&str, &str, u64)> =
+        gpkg.iter().map(|l| (l.name.as_str(), l.geometry.as_str(), l.count)).collect();
     assert_eq!(summary, [("events", "Point", 0), ("places", "Point", 0), ("areas", "Multi Polygon", 0)]);
     assert_eq!(gpkg[0].field_type("event_date"), "Date");
 

@@ -1,9 +1,9 @@
 mod article_map;
+mod eval;
+mod extract;
+mod feeds;
+mod gazetteer;
+mod geocode;
 mod layers;
 mod util;
-mod geocode;
-mod gazetteer;
-mod extract;
-mod eval;
 mod web;
-mod feeds;

@@ -87,7 +87,9 @@ pub fn json_lines(s: &str) -> Vec<Value> {
     s.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
-        .map(|(i, l)| serde_json::from_str(l).unwrap_or_else(|e| panic!("output line {} is not JSON ({e}): {l}", i + 1)))
+        .map(|(i, l)| {
+            serde_json::from_str(l).unwrap_or_else(|e| panic!("output line {} is not JSON ({e}): {l}", i + 1))
+        })
         .collect()
 }
 
@@ -138,10 +140,7 @@ pub fn geocode_candidates(name: &str, extra: &[&str]) -> Vec<Value> {
 
 /// The first candidate for `name`, or a panic saying there was none.
 pub fn geocode_first(name: &str) -> Value {
-    geocode_candidates(name, &[])
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| panic!("no candidate for {name:?}"))
+    geocode_candidates(name, &[]).into_iter().next().unwrap_or_else(|| panic!("no candidate for {name:?}"))
 }
 
 /// Mixed arguments (string literals, paths) as one argument list:

@@ -26,11 +26,11 @@
 //! [`atomic`] (files that appear whole or not at all) sits below them all.
 
 pub mod atomic;
-pub mod ingest;
-pub mod text;
-pub mod gazetteer;
-pub mod mentions;
-pub mod resolve;
 pub mod events;
-pub mod pipeline;
+pub mod gazetteer;
+pub mod ingest;
 pub mod layers;
+pub mod mentions;
+pub mod pipeline;
+pub mod resolve;
+pub mod text;

@@ -307,7 +307,13 @@ mod tests {
         let mut a = Layer::new("areas", GeometryType::MultiPolygon, vec![]);
         a.features.push(Feature {
             id: "a1".into(),
-            geometry: Geometry::MultiPolygon(vec![vec![vec![[0.0, 0.0], [0.0, 2.0], [2.0, 2.0], [2.0, 0.0], [0.0, 0.0]]]]),
+            geometry: Geometry::MultiPolygon(vec![vec![vec![
+                [0.0, 0.0],
+                [0.0, 2.0],
+                [2.0, 2.0],
+                [2.0, 0.0],
+                [0.0, 0.0],
+            ]]]),
             values: vec![],
         });
         vec![e, a, Layer::new("places", GeometryType::Point, vec![])]
@@ -342,12 +348,19 @@ mod tests {
         let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
         let ver: i32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!((app, ver), (APPLICATION_ID, USER_VERSION));
-        let n: i64 = conn.query_row("SELECT count(*) FROM gpkg_contents WHERE data_type = 'features'", [], |r| r.get(0)).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM gpkg_contents WHERE data_type = 'features'", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 3);
-        let (d, t, ok): (String, String, i64) =
-            conn.query_row("SELECT event_date, published_at, ok FROM events", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+        let (d, t, ok): (String, String, i64) = conn
+            .query_row("SELECT event_date, published_at, ok FROM events", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
         assert_eq!((d.as_str(), t.as_str(), ok), ("2024-11-30", "2024-11-30T10:00:00.000Z", 1));
-        let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name() != "layers.gpkg").collect();
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name() != "layers.gpkg")
+            .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

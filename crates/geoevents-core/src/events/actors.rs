@@ -143,8 +143,9 @@ pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms:
     let text = |t: &Tok| &sentence[t.start..t.end];
     // A mention blocks the words it covers from their start ("Turkey" in
     // "Turkey’s"), not a word it merely ends ("Sudani" in "al-Sudani").
-    let blocked =
-        |t: &Tok| mentions.iter().any(|m| m.mention_type != MentionType::Embedded && t.start < m.end && m.start <= t.start);
+    let blocked = |t: &Tok| {
+        mentions.iter().any(|m| m.mention_type != MentionType::Embedded && t.start < m.end && m.start <= t.start)
+    };
     let is_name_part = |t: &Tok| {
         if t.kind != TokKind::Word || blocked(t) {
             return false;
@@ -304,7 +305,8 @@ mod tests {
             .iter()
             .map(|(m, ty)| {
                 let start = s.find(m).expect("mention in sentence");
-                let mention_type = serde_json::from_value(serde_json::Value::String((*ty).to_string())).expect("a mention type");
+                let mention_type =
+                    serde_json::from_value(serde_json::Value::String((*ty).to_string())).expect("a mention type");
                 MentionSpan { start, end: start + m.len(), mention_type }
             })
             .collect()

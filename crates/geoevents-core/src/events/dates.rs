@@ -407,15 +407,17 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
         }
     };
     // A day and month, then a year at token k if there is one, else the reference's year.
-    let day_with_year_at = |k: usize, pos: usize, m: u32, d: u32, out: &mut Vec<Found>| {
-        match toks.get(k).filter(|t| t.kind == TokKind::Num).and_then(|t| year_num(text(t))) {
-            Some(y) => {
-                if let Some(date) = Date::new(y, m, d) {
-                    out.push(Found { pos, date, precision: Precision::Day, rule: "explicit date".into() });
-                }
+    let day_with_year_at = |k: usize, pos: usize, m: u32, d: u32, out: &mut Vec<Found>| match toks
+        .get(k)
+        .filter(|t| t.kind == TokKind::Num)
+        .and_then(|t| year_num(text(t)))
+    {
+        Some(y) => {
+            if let Some(date) = Date::new(y, m, d) {
+                out.push(Found { pos, date, precision: Precision::Day, rule: "explicit date".into() });
             }
-            None => yearless(pos, m, d, out),
         }
+        None => yearless(pos, m, d, out),
     };
     for i in 0..toks.len() {
         let t = &toks[i];

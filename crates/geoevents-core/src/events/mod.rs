@@ -191,10 +191,13 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
 
         // One anchor a place: its first place mention, else its first metonym.
         let mut anchors: Vec<(String, &Toponym)> = Vec::new();
-        for t in inside.iter().copied().filter(|t| matches!(t.mention_type, MentionType::Place | MentionType::Metonym)) {
+        for t in inside.iter().copied().filter(|t| matches!(t.mention_type, MentionType::Place | MentionType::Metonym))
+        {
             let key = place_key(t);
             match anchors.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) if slot.1.mention_type == MentionType::Metonym && t.mention_type == MentionType::Place => slot.1 = t,
+                Some(slot) if slot.1.mention_type == MentionType::Metonym && t.mention_type == MentionType::Place => {
+                    slot.1 = t
+                }
                 Some(_) => {}
                 None => anchors.push((key, t)),
             }

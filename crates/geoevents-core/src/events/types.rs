@@ -142,7 +142,6 @@ pub const LEXICON: &[(EventType, &[&str])] = &[
     ),
 ];
 
-
 #[rustfmt::skip]
 const CLOSING_VERBS: &[&str] = &[
     "seal", "seals", "sealed", "sealing", "close", "closes", "closed", "closing", "shut", "shuts", "shutting",

@@ -114,7 +114,11 @@ fn for_each_line(
 }
 
 /// Parses one 19-column dump line. `admin1` maps `CC.CODE` to its name.
-pub fn parse_dump_line(line: &str, admin1: &HashMap<String, String>, iso3: &HashMap<String, String>) -> Result<PlaceRecord, String> {
+pub fn parse_dump_line(
+    line: &str,
+    admin1: &HashMap<String, String>,
+    iso3: &HashMap<String, String>,
+) -> Result<PlaceRecord, String> {
     let f: Vec<&str> = line.split('\t').collect();
     if f.len() != DUMP_COLUMNS {
         return Err(format!("expected {DUMP_COLUMNS} tab-separated fields, found {}", f.len()));
@@ -239,7 +243,8 @@ pub fn import(inputs: &[PathBuf], out: &Path, opts: &ImportOptions) -> Result<Im
 
     report.alternate_names = alternate_names;
     let s = writer.stats().clone();
-    let sources: Vec<String> = inputs.iter().map(|p| serde_json::to_string(&p.display().to_string()).unwrap_or_default()).collect();
+    let sources: Vec<String> =
+        inputs.iter().map(|p| serde_json::to_string(&p.display().to_string()).unwrap_or_default()).collect();
     let kinds: Vec<String> = Kind::ALL
         .iter()
         .filter(|k| s.by_kind[**k as usize] > 0)

@@ -176,12 +176,9 @@ pub fn parse_tsv_line(line: &str) -> Result<PlaceRecord, String> {
     if f.len() != TSV_COLUMNS.len() {
         return Err(format!("expected {} tab-separated fields, found {}", TSV_COLUMNS.len(), f.len()));
     }
-    let list = |s: &str| -> Vec<String> {
-        s.split('|').filter(|x| !x.is_empty()).map(str::to_string).collect()
-    };
-    let num = |s: &str, what: &str| -> Result<f64, String> {
-        s.parse::<f64>().map_err(|_| format!("bad {what} {s:?}"))
-    };
+    let list = |s: &str| -> Vec<String> { s.split('|').filter(|x| !x.is_empty()).map(str::to_string).collect() };
+    let num =
+        |s: &str, what: &str| -> Result<f64, String> { s.parse::<f64>().map_err(|_| format!("bad {what} {s:?}")) };
     Ok(PlaceRecord {
         id: f[0].to_string(),
         name: f[1].to_string(),

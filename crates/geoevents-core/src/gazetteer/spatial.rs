@@ -32,7 +32,6 @@ pub fn round6(x: f64) -> f64 {
     }
 }
 
-
 type Entry = GeomWithData<[f64; 3], u32>;
 
 pub struct SpatialIndex {

@@ -122,7 +122,10 @@ impl Store {
 
     pub fn lat_lon(&self, i: u32) -> (f64, f64) {
         let c = self.core(i);
-        (f64::from_le_bytes(c[0..8].try_into().unwrap_or([0; 8])), f64::from_le_bytes(c[8..16].try_into().unwrap_or([0; 8])))
+        (
+            f64::from_le_bytes(c[0..8].try_into().unwrap_or([0; 8])),
+            f64::from_le_bytes(c[8..16].try_into().unwrap_or([0; 8])),
+        )
     }
 
     pub fn population(&self, i: u32) -> u64 {
@@ -171,7 +174,10 @@ impl Store {
     /// Decodes an fst value into its postings.
     pub fn postings_of(&self, value: u64, out: &mut Vec<Posting>) {
         if value & INLINE_FLAG != 0 {
-            out.push(Posting { record: ((value & !INLINE_FLAG) >> 8) as u32, name_kind: NameKind::from_u8(value as u8) });
+            out.push(Posting {
+                record: ((value & !INLINE_FLAG) >> 8) as u32,
+                name_kind: NameKind::from_u8(value as u8),
+            });
             return;
         }
         let off = value as usize;

@@ -64,12 +64,16 @@ impl BuiltinAreas {
             match store.kind(i) {
                 Kind::Country => {
                     let p = store.place(i);
-                    countries.entry(p.country_code.to_string()).or_insert_with(|| (p.id.to_string(), p.name.to_string()));
+                    countries
+                        .entry(p.country_code.to_string())
+                        .or_insert_with(|| (p.id.to_string(), p.name.to_string()));
                 }
                 Kind::Admin1 => {
                     let p = store.place(i);
                     if !p.admin1_code.is_empty() {
-                        admin1.entry(p.admin1_code.to_string()).or_insert_with(|| (p.id.to_string(), p.name.to_string()));
+                        admin1
+                            .entry(p.admin1_code.to_string())
+                            .or_insert_with(|| (p.id.to_string(), p.name.to_string()));
                     }
                 }
                 _ => {}

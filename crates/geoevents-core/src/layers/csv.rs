@@ -155,7 +155,11 @@ mod tests {
         let mut l = Layer::new(
             "events",
             GeometryType::Point,
-            vec![Field::new("name", FieldType::String, ""), Field::new("ok", FieldType::Boolean, ""), Field::new("day", FieldType::Date, "")],
+            vec![
+                Field::new("name", FieldType::String, ""),
+                Field::new("ok", FieldType::Boolean, ""),
+                Field::new("day", FieldType::Date, ""),
+            ],
         );
         l.features.push(Feature {
             id: "e1".into(),
@@ -164,13 +168,22 @@ mod tests {
         });
         let mut out = Vec::new();
         write_csv(&mut out, &l).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "lon,lat,id,name,ok,day\r\n36.16,36.2,e1,\"Aleppo, \"\"Halab\"\"\",1,\r\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "lon,lat,id,name,ok,day\r\n36.16,36.2,e1,\"Aleppo, \"\"Halab\"\"\",1,\r\n"
+        );
         assert_eq!(csvt(&l), "CoordX,CoordY,String,String,Integer(Boolean),Date\r\n");
 
         let mut a = Layer::new("areas", GeometryType::MultiPolygon, vec![Field::new("n", FieldType::Integer, "")]);
         a.features.push(Feature {
             id: "a1".into(),
-            geometry: Geometry::MultiPolygon(vec![vec![vec![[0.0, 0.0], [0.0, 2.0], [2.0, 2.0], [2.0, 0.0], [0.0, 0.0]]]]),
+            geometry: Geometry::MultiPolygon(vec![vec![vec![
+                [0.0, 0.0],
+                [0.0, 2.0],
+                [2.0, 2.0],
+                [2.0, 0.0],
+                [0.0, 0.0],
+            ]]]),
             values: vec![Value::Int(3)],
         });
         let mut out = Vec::new();

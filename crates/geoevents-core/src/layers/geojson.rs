@@ -161,7 +161,13 @@ mod tests {
         l.features.push(Feature {
             id: "e\"1".into(),
             geometry: Geometry::Point { lon: -0.00000001, lat: 36.21999999 },
-            values: vec![Value::Str("Ḥalab \"x\"\n".into()), Value::Int(-3), Value::Real(1.0), Value::Bool(true), Value::Null],
+            values: vec![
+                Value::Str("Ḥalab \"x\"\n".into()),
+                Value::Int(-3),
+                Value::Real(1.0),
+                Value::Bool(true),
+                Value::Null,
+            ],
         });
         l.features.push(Feature {
             id: "e2".into(),
@@ -186,7 +192,11 @@ mod tests {
         // Exterior clockwise, hole counter-clockwise: both wrong.
         let outer = vec![[0.0, 0.0], [0.0, 4.0], [4.0, 4.0], [4.0, 0.0], [0.0, 0.0]];
         let hole = vec![[1.0, 1.0], [3.0, 1.0], [3.0, 3.0], [1.0, 3.0], [1.0, 1.0]];
-        l.features.push(Feature { id: "a".into(), geometry: Geometry::MultiPolygon(vec![vec![outer, hole]]), values: vec![] });
+        l.features.push(Feature {
+            id: "a".into(),
+            geometry: Geometry::MultiPolygon(vec![vec![outer, hole]]),
+            values: vec![],
+        });
         let v: serde_json::Value = serde_json::from_str(&text(&l)).unwrap();
         let rings = &v["features"][0]["geometry"]["coordinates"][0];
         let ring = |i: usize| -> Vec<[f64; 2]> {

@@ -114,10 +114,8 @@ fn polygon_contains(polygon: &[Vec<[f64; 2]>], p: [f64; 2]) -> bool {
 /// excluded); otherwise the middle of the widest inside stretch of the
 /// horizontal line through the centroid, which is always inside.
 pub fn representative_point(polygons: &[Vec<Vec<[f64; 2]>>]) -> [f64; 2] {
-    let Some(largest) = polygons
-        .iter()
-        .filter(|p| !p.is_empty())
-        .max_by(|a, b| polygon_area(a).total_cmp(&polygon_area(b)))
+    let Some(largest) =
+        polygons.iter().filter(|p| !p.is_empty()).max_by(|a, b| polygon_area(a).total_cmp(&polygon_area(b)))
     else {
         return [0.0, 0.0];
     };
@@ -220,7 +218,17 @@ mod tests {
         let p = representative_point(std::slice::from_ref(&poly));
         assert!(polygon_contains(&poly, p), "{p:?}");
         // A C shape: the centroid falls outside.
-        let c = vec![vec![[0.0, 0.0], [3.0, 0.0], [3.0, 1.0], [1.0, 1.0], [1.0, 2.0], [3.0, 2.0], [3.0, 3.0], [0.0, 3.0], [0.0, 0.0]]];
+        let c = vec![vec![
+            [0.0, 0.0],
+            [3.0, 0.0],
+            [3.0, 1.0],
+            [1.0, 1.0],
+            [1.0, 2.0],
+            [3.0, 2.0],
+            [3.0, 3.0],
+            [0.0, 3.0],
+            [0.0, 0.0],
+        ]];
         let p = representative_point(std::slice::from_ref(&c));
         assert!(polygon_contains(&c, p), "{p:?}");
         // The largest polygon wins.

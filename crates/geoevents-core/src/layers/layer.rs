@@ -171,7 +171,9 @@ pub enum LayerError {
     BadLayerName(String),
     #[error("two layers are named {0:?}")]
     DuplicateLayer(String),
-    #[error("layer {layer}: field name {field:?} must be lower-case ASCII letters, digits and '_', starting with a letter")]
+    #[error(
+        "layer {layer}: field name {field:?} must be lower-case ASCII letters, digits and '_', starting with a letter"
+    )]
     BadFieldName { layer: String, field: String },
     #[error("layer {layer}: field name {field:?} is reserved (the writers add it)")]
     ReservedFieldName { layer: String, field: String },
@@ -352,7 +354,9 @@ impl Layer {
                             return Err(bad("a linear ring needs at least four positions (RFC 7946 §3.1.6)"));
                         }
                         if ring.first() != ring.last() {
-                            return Err(bad("a linear ring must be closed: first and last positions equal (RFC 7946 §3.1.6)"));
+                            return Err(bad(
+                                "a linear ring must be closed: first and last positions equal (RFC 7946 §3.1.6)",
+                            ));
                         }
                         for p in ring {
                             position(p[0], p[1])?;
@@ -490,7 +494,8 @@ mod tests {
         assert!(matches!(l.validate(), Err(LayerError::BadPosition { .. })));
 
         let mut l = events();
-        l.features[0].geometry = Geometry::MultiPolygon(vec![vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]]);
+        l.features[0].geometry =
+            Geometry::MultiPolygon(vec![vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]]);
         assert!(matches!(l.validate(), Err(LayerError::GeometryMismatch { .. })));
     }
 

@@ -105,7 +105,8 @@ pub enum LayerFormat {
 
 impl LayerFormat {
     /// All formats, in the order files are written.
-    pub const ALL: [LayerFormat; 4] = [LayerFormat::Geojson, LayerFormat::Geojsonseq, LayerFormat::Csv, LayerFormat::Gpkg];
+    pub const ALL: [LayerFormat; 4] =
+        [LayerFormat::Geojson, LayerFormat::Geojsonseq, LayerFormat::Csv, LayerFormat::Gpkg];
 
     /// The name accepted by [`FromStr`] and printed by [`Display`](fmt::Display).
     pub fn name(self) -> &'static str {
@@ -170,7 +171,11 @@ impl Staged {
     }
 }
 
-fn stage(staged: &mut Vec<(Staged, PathBuf)>, path: PathBuf, write: impl FnOnce(&mut AtomicFile) -> io::Result<()>) -> io::Result<()> {
+fn stage(
+    staged: &mut Vec<(Staged, PathBuf)>,
+    path: PathBuf,
+    write: impl FnOnce(&mut AtomicFile) -> io::Result<()>,
+) -> io::Result<()> {
     let mut file = AtomicFile::create(&path)?;
     write(&mut file)?;
     file.flush()?;

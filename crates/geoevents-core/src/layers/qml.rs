@@ -80,7 +80,9 @@ fn dd_expression(key: &str, expression: &str) -> String {
 }
 
 fn symbol_layer(class: &str, props: &[(&str, String)], dd: &str) -> String {
-    let mut s = format!("\n        <layer enabled=\"1\" pass=\"0\" class=\"{class}\" locked=\"0\">\n          <Option type=\"Map\">");
+    let mut s = format!(
+        "\n        <layer enabled=\"1\" pass=\"0\" class=\"{class}\" locked=\"0\">\n          <Option type=\"Map\">"
+    );
     for (k, v) in props {
         let _ = write!(s, "\n            <Option name=\"{k}\" type=\"QString\" value=\"{}\"/>", esc(v));
     }
@@ -173,7 +175,11 @@ pub fn style_for(layer: &Layer, event_colours: &[(&str, &str)]) -> Style {
                     _ => None,
                 })
                 .collect();
-            types.into_iter().enumerate().map(|(k, t)| (t.to_string(), PALETTE[k % PALETTE.len()].to_string())).collect()
+            types
+                .into_iter()
+                .enumerate()
+                .map(|(k, t)| (t.to_string(), PALETTE[k % PALETTE.len()].to_string()))
+                .collect()
         } else {
             let mut seen = BTreeSet::new();
             event_colours
@@ -238,9 +244,11 @@ pub fn to_qml(style: &Style) -> io::Result<String> {
             esc(field)
         );
         for (k, (value, _)) in classes.iter().enumerate() {
-            let _ = write!(q, "\n      <category render=\"true\" symbol=\"{k}\" value=\"{0}\" label=\"{0}\"/>", esc(value));
+            let _ =
+                write!(q, "\n      <category render=\"true\" symbol=\"{k}\" value=\"{0}\" label=\"{0}\"/>", esc(value));
         }
-        let _ = write!(q, "\n      <category render=\"true\" symbol=\"{}\" value=\"\" label=\"other\"/>", classes.len());
+        let _ =
+            write!(q, "\n      <category render=\"true\" symbol=\"{}\" value=\"\" label=\"other\"/>", classes.len());
         q.push_str("\n    </categories>\n    <symbols>");
         for (k, (_, colour)) in classes.iter().enumerate() {
             q.push_str(&symbol(&k.to_string(), &qgis_colour(colour)?));
@@ -337,7 +345,10 @@ mod tests {
         let s = style_for(&events, &[]);
         assert_eq!(
             s.categories,
-            Some(("event_type".into(), vec![("attack".into(), PALETTE[0].into()), ("protest".into(), PALETTE[1].into())]))
+            Some((
+                "event_type".into(),
+                vec![("attack".into(), PALETTE[0].into()), ("protest".into(), PALETTE[1].into())]
+            ))
         );
         assert_eq!(s.temporal_field.as_deref(), Some("event_date"));
         assert_eq!(s.label_field, None);
@@ -355,7 +366,8 @@ mod tests {
         assert!(q.contains("<labeling type=\"simple\">"));
         assert!(q.contains("scale_exp(&quot;mention_count&quot;"));
 
-        let areas = Layer::new("areas", GeometryType::MultiPolygon, vec![Field::new("mention_count", FieldType::Integer, "")]);
+        let areas =
+            Layer::new("areas", GeometryType::MultiPolygon, vec![Field::new("mention_count", FieldType::Integer, "")]);
         let q = to_qml(&style_for(&areas, &[])).unwrap();
         assert!(q.contains("type=\"graduatedSymbol\" attr=\"mention_count\""));
         assert_eq!(q.matches("<range ").count(), 5);

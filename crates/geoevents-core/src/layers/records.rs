@@ -46,11 +46,19 @@ pub fn drawn(e: &Event) -> bool {
 }
 
 pub const EVENT_FIELDS: &[Field] = &[
-    Field::new("event_date", FieldType::Date, "day of the event (first day of the week, month or year for coarser precisions)"),
+    Field::new(
+        "event_date",
+        FieldType::Date,
+        "day of the event (first day of the week, month or year for coarser precisions)",
+    ),
     Field::new("date_precision", FieldType::String, "day, week, month or year"),
     Field::new("date_rule", FieldType::String, "how event_date was found"),
     Field::new("published_at", FieldType::DateTime, "publication time of the article, UTC"),
-    Field::new("event_type", FieldType::String, "from the lexicon in src/events/types.rs; unclassified when no cue matched"),
+    Field::new(
+        "event_type",
+        FieldType::String,
+        "from the lexicon in src/events/types.rs; unclassified when no cue matched",
+    ),
     Field::new("event_type_cues", FieldType::String, "the cue words that gave event_type, separated by '; '"),
     Field::new("actors", FieldType::String, "actors named in the sentence, separated by '; '"),
     Field::new("place_name", FieldType::String, "the gazetteer's name of the place"),
@@ -284,11 +292,14 @@ pub fn areas_layer(docs: &[DocumentResult<'_>], shapes: &dyn AreaShapes) -> Laye
 /// from one run to the next (`unclassified` grey).
 pub fn event_type_colours() -> Vec<(&'static str, &'static str)> {
     const COLOURS: &[&str] = &[
-        "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#1f77b4", "#2ca02c", "#7f7f7f", "#aec7e8",
-        "#ffbb78", "#98df8a",
+        "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#1f77b4", "#2ca02c", "#7f7f7f",
+        "#aec7e8", "#ffbb78", "#98df8a",
     ];
-    let mut out: Vec<(&'static str, &'static str)> =
-        crate::events::types::LEXICON.iter().zip(COLOURS.iter().cycle()).map(|((t, _), colour)| (t.as_str(), *colour)).collect();
+    let mut out: Vec<(&'static str, &'static str)> = crate::events::types::LEXICON
+        .iter()
+        .zip(COLOURS.iter().cycle())
+        .map(|((t, _), colour)| (t.as_str(), *colour))
+        .collect();
     out.push((crate::events::EventType::Unclassified.as_str(), "#c7c7c7"));
     out
 }

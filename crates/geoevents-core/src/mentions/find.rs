@@ -4,9 +4,9 @@
 //! never overlap.
 
 use super::lexicon::is_name_connector;
-use crate::text::tokens::{Shape, Tokens};
 use crate::gazetteer::Store;
 use crate::text::fold::join_key;
+use crate::text::tokens::{Shape, Tokens};
 
 /// The longest multiword name tried.
 pub const MAX_WORDS: usize = 7;

@@ -9,10 +9,10 @@ pub mod lexicon;
 pub mod unlisted;
 
 use crate::gazetteer::Store;
-use find::find_names;
-use lexicon::*;
 use crate::text::fnv::FnvHashSet as HashSet;
 use crate::text::tokens::{tokenize, Shape, Tokens};
+use find::find_names;
+use lexicon::*;
 
 /// What the words around a name say about it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -101,7 +101,10 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
     for u in unlisted::find_unlisted(&toks, text, &matches) {
         let (first, last) = (toks.tokens[u.first], toks.tokens[u.last - 1]);
         let mut key = String::new();
-        crate::text::fold::join_key(toks.tokens[u.first..u.last].iter().map(|w| (toks.key(w), w.hyphen_after)), &mut key);
+        crate::text::fold::join_key(
+            toks.tokens[u.first..u.last].iter().map(|w| (toks.key(w), w.hyphen_after)),
+            &mut key,
+        );
         out.push(Mention {
             start: first.start,
             end: last.end,
@@ -143,7 +146,10 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     // "Tahrir al-Sham": look through a lower-case article to the word before it.
     let mut prev = prev;
     if let Some(p) = prev {
-        if p.shape == Shape::Lower && p.hyphen_after && matches!(toks.key(&p), "al" | "el" | "ad" | "ar" | "as" | "ash" | "az" | "an" | "at") {
+        if p.shape == Shape::Lower
+            && p.hyphen_after
+            && matches!(toks.key(&p), "al" | "el" | "ad" | "ar" | "as" | "ash" | "az" | "an" | "at")
+        {
             cues.after_article = true;
             prev = (first > 1 && t[first - 2].joins_next).then(|| t[first - 2]);
         }
@@ -162,7 +168,12 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     let before = text[..head.start].chars().next_back();
     cues.in_code = before == Some('/') && text[t[last - 1].end..].starts_with('/');
     // "the state of Victoria", "the province of Alberta" ask for an area too.
-    if first >= 2 && toks.key(&t[first - 1]) == "of" && t[first - 2].shape == Shape::Lower && t[first - 2].joins_next && t[first - 1].joins_next {
+    if first >= 2
+        && toks.key(&t[first - 1]) == "of"
+        && t[first - 2].shape == Shape::Lower
+        && t[first - 2].joins_next
+        && t[first - 1].joins_next
+    {
         let word = toks.key(&t[first - 2]);
         if is_area_word(word) {
             cues.area_word_after = true;
@@ -171,7 +182,10 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     }
     cues.after_locative = first > 0
         && t[first - 1].joins_next
-        && matches!(toks.key(&t[first - 1]), "in" | "at" | "from" | "near" | "outside" | "across" | "around" | "inside");
+        && matches!(
+            toks.key(&t[first - 1]),
+            "in" | "at" | "from" | "near" | "outside" | "across" | "around" | "inside"
+        );
     cues.after_of = first > 0 && t[first - 1].joins_next && toks.key(&t[first - 1]) == "of";
     if last - first == 1 && last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() {
         cues.speaker = is_speech_verb(toks.key(&t[last]));
@@ -211,7 +225,8 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     }
     if first == 0 || text[..head.start].trim().is_empty() {
         let after = text[t[last - 1].end..].trim_start();
-        cues.dateline = head.shape == Shape::AllCaps && (after.starts_with(',') || after.starts_with('-') || after.starts_with('—') || after.starts_with('('));
+        cues.dateline = head.shape == Shape::AllCaps
+            && (after.starts_with(',') || after.starts_with('-') || after.starts_with('—') || after.starts_with('('));
     }
     cues
 }
@@ -234,7 +249,9 @@ fn person_name_words(toks: &Tokens) -> HashSet<&str> {
             let nk = toks.key(&n);
             if n.shape == Shape::Capitalized && !is_person_title(nk) && !is_organisation_word(nk) {
                 words.insert(nk);
-            } else if !(n.shape == Shape::Lower && (t[j].hyphen_after || matches!(nk, "bin" | "ibn" | "de" | "van" | "von" | "da" | "al" | "el"))) {
+            } else if !(n.shape == Shape::Lower
+                && (t[j].hyphen_after || matches!(nk, "bin" | "ibn" | "de" | "van" | "von" | "da" | "al" | "el")))
+            {
                 break;
             }
             j += 1;

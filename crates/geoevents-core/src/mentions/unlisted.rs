@@ -15,7 +15,20 @@ pub struct Unlisted {
 
 /// Words before "of" that introduce a place: "the village of X".
 fn is_settlement_word(w: &str) -> bool {
-    matches!(w, "town" | "village" | "city" | "district" | "province" | "region" | "county" | "municipality" | "suburb" | "township" | "hamlet")
+    matches!(
+        w,
+        "town"
+            | "village"
+            | "city"
+            | "district"
+            | "province"
+            | "region"
+            | "county"
+            | "municipality"
+            | "suburb"
+            | "township"
+            | "hamlet"
+    )
 }
 
 fn is_locative(w: &str) -> bool {
@@ -60,10 +73,16 @@ pub fn find_unlisted(toks: &Tokens, text: &str, matches: &[NameMatch]) -> Vec<Un
         let reason = if last < t.len()
             && t[last - 1].joins_next
             && t[last].shape == Shape::Lower
-            && matches!(toks.key(&t[last]), "district" | "province" | "county" | "governorate" | "municipality" | "village" | "town" | "region")
-        {
+            && matches!(
+                toks.key(&t[last]),
+                "district" | "province" | "county" | "governorate" | "municipality" | "village" | "town" | "region"
+            ) {
             Some("not in the gazetteer; a place by the area word after it")
-        } else if before(1) == Some("of") && before(2).is_some_and(is_settlement_word) && joined_before(1) && joined_before(2) {
+        } else if before(1) == Some("of")
+            && before(2).is_some_and(is_settlement_word)
+            && joined_before(1)
+            && joined_before(2)
+        {
             Some("not in the gazetteer; a place by \"town of\", \"village of\" before it")
         } else if first >= 1
             && !t[first].sentence_start

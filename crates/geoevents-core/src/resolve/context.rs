@@ -162,10 +162,15 @@ fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
         }
     }
     if !m.cues.area_word_after {
-        super::prior::seat_city_first(&mut cands, |c| &c.place, |c| c.prior, |c, s| {
-            c.prior = s;
-            c.score = s;
-        });
+        super::prior::seat_city_first(
+            &mut cands,
+            |c| &c.place,
+            |c| c.prior,
+            |c, s| {
+                c.prior = s;
+                c.score = s;
+            },
+        );
     }
     cands
 }
@@ -191,7 +196,11 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     if c.in_code {
         return Some("part of a code between slashes (A/California/7/2009)");
     }
-    if c.speaker && !c.after_locative && !c.after_of && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC") {
+    if c.speaker
+        && !c.after_locative
+        && !c.after_of
+        && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC")
+    {
         return Some("a person: a single name followed by a verb of speech");
     }
     if c.currency {
@@ -200,7 +209,8 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     // An abbreviation of a country or region ("U.S.", "UK", "NSW") counts as its own name here.
     let abbreviation = (c.all_caps || m.key.contains(' ') && m.key.split(' ').all(|w| w.len() == 1))
         && matches!(top.place.kind, Kind::Country | Kind::Admin1);
-    let main_and_strong = strong(top) && (abbreviation || !matches!(top.name_kind, NameKind::Alternate | NameKind::Shortened));
+    let main_and_strong =
+        strong(top) && (abbreviation || !matches!(top.name_kind, NameKind::Alternate | NameKind::Shortened));
     if (c.inside_longer_name || c.starts_longer_name) && !main_and_strong && top.name_kind != NameKind::Demonym {
         return Some("part of a longer capitalised name");
     }
@@ -210,7 +220,10 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     // A common word that is only some place's alternate name ("Polio" is
     // Poland in Esperanto) is the word, except for a major city ("Mecca").
     let major_city = top.place.kind == Kind::City && top.place.population >= 1_000_000;
-    if c.common_word && !matches!(top.name_kind, NameKind::Main | NameKind::Demonym) && (c.sentence_start || !major_city) {
+    if c.common_word
+        && !matches!(top.name_kind, NameKind::Main | NameKind::Demonym)
+        && (c.sentence_start || !major_city)
+    {
         return Some("a common English word, and not the place's own name");
     }
     if c.all_caps && !c.dateline && !strong(top) {
@@ -232,7 +245,8 @@ fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
         } else {
             // Mid-sentence with a capital: a country, a capital or a city of a
             // million ("Mecca", "Shanghai") is the place; a smaller one needs local support.
-            let major = c.place.kind == Kind::City && (c.place.population >= 1_000_000 || c.place.feature_code == "PPLC");
+            let major =
+                c.place.kind == Kind::City && (c.place.population >= 1_000_000 || c.place.feature_code == "PPLC");
             matches!(c.place.kind, Kind::Country | Kind::Continent) || major || (strong(c) && c.locally_supported)
         };
         if !ok {
@@ -299,7 +313,13 @@ fn sources(mentions: &[Mention]) -> Vec<usize> {
     mentions.iter().enumerate().map(|(k, m)| *first.entry(m.key.as_str()).or_insert(k)).collect()
 }
 
-fn gather(cands: &[Vec<Cand>], chosen: &[Option<usize>], mentions: &[Mention], source: &[usize], with_places: bool) -> Evidence {
+fn gather(
+    cands: &[Vec<Cand>],
+    chosen: &[Option<usize>],
+    mentions: &[Mention],
+    source: &[usize],
+    with_places: bool,
+) -> Evidence {
     let mut ev = Evidence::default();
     for (m, choice) in chosen.iter().enumerate() {
         let Some(ci) = *choice else { continue };
@@ -383,7 +403,9 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
             for dx in -1..=1 {
                 for dy in -1..=1 {
                     for dz in -1..=1 {
-                        for (_, a) in ev.anchors.get(&[cx + dx, cy + dy, cz + dz]).into_iter().flatten().filter(|a| a.0 != k) {
+                        for (_, a) in
+                            ev.anchors.get(&[cx + dx, cy + dy, cz + dz]).into_iter().flatten().filter(|a| a.0 != k)
+                        {
                             closest = closest.max(v[0] * a[0] + v[1] * a[1] + v[2] * a[2]);
                         }
                     }
@@ -407,11 +429,52 @@ fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, container: Option<&Ca
 }
 
 const METONYM_VERBS: &[&str] = &[
-    "said", "says", "announced", "accused", "warned", "denied", "urged", "demanded", "insisted", "insists", "claims",
-    "claimed", "rejected", "backs", "backed", "supports", "condemned", "welcomed", "threatened", "responded", "agreed",
-    "signed", "wants", "vowed", "pledged", "blamed", "recognised", "recognized", "imposed", "sanctioned",
+    "said",
+    "says",
+    "announced",
+    "accused",
+    "warned",
+    "denied",
+    "urged",
+    "demanded",
+    "insisted",
+    "insists",
+    "claims",
+    "claimed",
+    "rejected",
+    "backs",
+    "backed",
+    "supports",
+    "condemned",
+    "welcomed",
+    "threatened",
+    "responded",
+    "agreed",
+    "signed",
+    "wants",
+    "vowed",
+    "pledged",
+    "blamed",
+    "recognised",
+    "recognized",
+    "imposed",
+    "sanctioned",
 ];
-const METONYM_BEFORE: &[&str] = &["allies of", "ally of", "backers of", "backer of", "supporters of", "patrons of", "backed by", "pressure from", "ties with", "relations with", "talks with", "support from", "sanctions on"];
+const METONYM_BEFORE: &[&str] = &[
+    "allies of",
+    "ally of",
+    "backers of",
+    "backer of",
+    "supporters of",
+    "patrons of",
+    "backed by",
+    "pressure from",
+    "ties with",
+    "relations with",
+    "talks with",
+    "support from",
+    "sanctions on",
+];
 
 fn metonym(text: &str, m: &Mention, p: &Place<'_>) -> bool {
     // "Officials in Israel said": the place itself.
@@ -550,7 +613,10 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
             ));
         }
         if let Some(s) = second {
-            reasons.push(format!("runner-up {} ({}, {}) at {:.2}", s.place.name, s.place.kind, s.place.country_code, s.score));
+            reasons.push(format!(
+                "runner-up {} ({}, {}) at {:.2}",
+                s.place.name, s.place.kind, s.place.country_code, s.score
+            ));
         }
         let cues = &m.cues;
         let mention_type = if cues.organisation || cues.disease || cues.inside_longer_name {

@@ -28,7 +28,12 @@ pub struct Focus {
 fn top(counts: HashMap<String, (String, u32)>, total: u32) -> Vec<FocusItem> {
     let mut items: Vec<FocusItem> = counts
         .into_iter()
-        .map(|(id, (name, n))| FocusItem { id, name, mentions: n, share: (f64::from(n) / f64::from(total.max(1)) * 1000.0).round() / 1000.0 })
+        .map(|(id, (name, n))| FocusItem {
+            id,
+            name,
+            mentions: n,
+            share: (f64::from(n) / f64::from(total.max(1)) * 1000.0).round() / 1000.0,
+        })
         .collect();
     items.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.id.cmp(&b.id)));
     items.truncate(3);

@@ -43,7 +43,16 @@ fn next_row(prev: &[usize], q: &[u8], b: u8) -> Vec<usize> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn walk(fst: &Fst<&[u8]>, node: Node<'_>, out: Output, q: &[u8], row: &[usize], max: usize, limit: usize, found: &mut Vec<(u64, usize)>) {
+fn walk(
+    fst: &Fst<&[u8]>,
+    node: Node<'_>,
+    out: Output,
+    q: &[u8],
+    row: &[usize],
+    max: usize,
+    limit: usize,
+    found: &mut Vec<(u64, usize)>,
+) {
     if found.len() >= limit {
         return;
     }

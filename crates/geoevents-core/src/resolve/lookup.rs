@@ -120,10 +120,15 @@ fn collect_fuzzy(gaz: &Gazetteer, q: &Query<'_>, key: &str, out: &mut Vec<Candid
 }
 
 fn rank(found: &mut [Candidate]) {
-    super::prior::seat_city_first(found, |c| &c.place, |c| c.score, |c, s| {
-        c.score = s.min(1.0);
-        c.reasons.insert(0, "the city that gives its region its name");
-    });
+    super::prior::seat_city_first(
+        found,
+        |c| &c.place,
+        |c| c.score,
+        |c, s| {
+            c.score = s.min(1.0);
+            c.reasons.insert(0, "the city that gives its region its name");
+        },
+    );
     found.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

@@ -73,7 +73,11 @@ pub fn prior(place: &Place<'_>, name_kind: NameKind, match_type: MatchType, reas
                 }
                 _ => 0.0,
             };
-            reasons.push(if place.population >= 100_000 { "large population" } else { "city or town, ranked by population" });
+            reasons.push(if place.population >= 100_000 {
+                "large population"
+            } else {
+                "city or town, ranked by population"
+            });
             0.35 + 0.45 * pop + capital
         }
         Kind::Physical => {
@@ -110,7 +114,12 @@ pub fn prior(place: &Place<'_>, name_kind: NameKind, match_type: MatchType, reas
 /// The seat-city rule: where a first-level region and its seat share a name
 /// ("Erbil", "Baghdad"), the bare name means the city. Lifts such a city just
 /// above the region. `score` and `set_score` read and write a candidate's score.
-pub fn seat_city_first<T>(cands: &mut [T], place: impl Fn(&T) -> &Place<'_>, score: impl Fn(&T) -> f64, mut set_score: impl FnMut(&mut T, f64)) {
+pub fn seat_city_first<T>(
+    cands: &mut [T],
+    place: impl Fn(&T) -> &Place<'_>,
+    score: impl Fn(&T) -> f64,
+    mut set_score: impl FnMut(&mut T, f64),
+) {
     for i in 0..cands.len() {
         let region = place(&cands[i]);
         if region.kind != Kind::Admin1 {
@@ -119,7 +128,11 @@ pub fn seat_city_first<T>(cands: &mut [T], place: impl Fn(&T) -> &Place<'_>, sco
         let (code, region_score) = (region.admin1_code.to_string(), score(&cands[i]));
         for j in 0..cands.len() {
             let city = place(&cands[j]);
-            if city.kind == Kind::City && matches!(city.feature_code, "PPLA" | "PPLC") && city.admin1_code == code && score(&cands[j]) <= region_score {
+            if city.kind == Kind::City
+                && matches!(city.feature_code, "PPLA" | "PPLC")
+                && city.admin1_code == code
+                && score(&cands[j]) <= region_score
+            {
                 set_score(&mut cands[j], region_score + 0.01);
             }
         }

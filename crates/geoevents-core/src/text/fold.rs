@@ -32,10 +32,7 @@ pub struct WordSpan {
 }
 
 fn is_apostrophe(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '`' | '\u{00B4}' | '\u{02BE}' | '\u{02BF}'
-    )
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{02BB}' | '`' | '\u{00B4}' | '\u{02BE}' | '\u{02BF}')
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -194,7 +191,9 @@ pub fn is_dropped_article(word: &str, first: bool, hyphen_after: bool, has_next:
     match word {
         "al" | "el" => true,
         "ar" | "ad" | "ash" | "as" | "az" | "ez" | "es" | "ed" | "at" | "an" | "ath" | "adh" | "ul" | "ud" | "ur"
-        | "en" | "et" | "er" | "us" => hyphen_after || (!first && matches!(word, "az" | "ez" | "ash" | "ar" | "ad" | "ath" | "adh" | "ul")),
+        | "en" | "et" | "er" | "us" => {
+            hyphen_after || (!first && matches!(word, "az" | "ez" | "ash" | "ar" | "ad" | "ath" | "adh" | "ul"))
+        }
         _ => false,
     }
 }

@@ -95,7 +95,8 @@ fn opens_sentence(text: &str, start: usize) -> bool {
     for c in text[..start].chars().rev() {
         match c {
             ' ' | '\t' | '\u{a0}' => continue,
-            '.' | '!' | '?' | ':' | ';' | '\n' | '"' | '“' | '”' | '(' | '[' | '•' | '*' | '-' | '–' | '—' | '|' | '\'' | '‘' => return true,
+            '.' | '!' | '?' | ':' | ';' | '\n' | '"' | '“' | '”' | '(' | '[' | '•' | '*' | '-' | '–' | '—' | '|'
+            | '\'' | '‘' => return true,
             _ => return false,
         }
     }
