@@ -4,10 +4,8 @@
 //! - [`cli`]: one file a subcommand; arguments, output, exit codes.
 //! - [`feeds`]: RSS/Atom feeds and articles over HTTP (`run`).
 //! - [`state`]: what scheduled runs remember, in SQLite, and the run lock.
-//! - [`eval`]: gold corpora and the scoring protocols (`eval`).
 
 mod cli;
-mod eval;
 mod feeds;
 mod state;
 

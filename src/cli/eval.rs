@@ -2,10 +2,10 @@
 //! scores it with the standard protocol (see `eval::score`).
 
 use super::{CliError, CliResult, Exit, GlobalArgs};
-use crate::eval::gold::{read_gold, GoldDoc, GoldError};
-use crate::eval::score::{Accumulator, Predicted, ScoreOptions};
 use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::resolve::{extract_toponyms, MentionType, Toponym};
+use geoevents_eval::gold::{read_gold, GoldDoc, GoldError};
+use geoevents_eval::score::{Accumulator, Predicted, ScoreOptions};
 use rayon::prelude::*;
 use serde_json::json;
 use std::path::PathBuf;

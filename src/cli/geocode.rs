@@ -189,7 +189,8 @@ pub fn print_results(rows: &[(String, Vec<Value>)], format: Format) -> std::io::
                 if cands.is_empty() {
                     continue;
                 }
-                let mut table: Vec<Vec<String>> = vec![TABLE_COLUMNS.iter().map(|s| s.to_string()).collect()];
+                let mut table: Vec<Vec<String>> =
+                    vec![TABLE_COLUMNS.iter().map(std::string::ToString::to_string).collect()];
                 for c in cands {
                     table.push(TABLE_COLUMNS.iter().map(|k| cell(c, k)).collect());
                 }
@@ -252,7 +253,7 @@ pub const ADDED_COLUMNS: [&str; 6] = ["lat", "lon", "gazetteer_id", "country_cod
 fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> CliResult {
     let file = std::fs::File::open(path)
         .map_err(|e| CliError::new(Exit::InputUnreadable, format!("cannot open {}: {e}", path.display())))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let size = file.metadata().map_or(0, |m| m.len());
     let mut reader =
         csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::with_capacity(1 << 16, file));
     let headers = reader
@@ -307,7 +308,7 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
             }
         }
         rows += 1;
-        let line = record.position().map_or(rows + 1, |p| p.line());
+        let line = record.position().map_or(rows + 1, csv::Position::line);
         let name_bytes = record.get(name_col).unwrap_or(b"");
         let country_bytes = country_col.and_then(|c| record.get(c)).unwrap_or(b"");
         let key = (name_bytes.to_vec(), country_bytes.to_vec());

@@ -95,7 +95,9 @@ pub struct FetchConfig {
 pub struct FeedConfig {
     pub name: String,
     pub url: String,
-    /// The feed's language (recorded for the user; extraction is language-independent).
+    /// The feed's language: accepted so configurations can say it, but
+    /// extraction is language-independent and nothing reads it yet.
+    #[expect(dead_code, reason = "a documented configuration key that nothing reads yet")]
     pub language: Option<String>,
     /// Fetch each linked article page (default), or use the feed's own text.
     #[serde(default = "yes")]
@@ -132,7 +134,7 @@ pub fn load_config(path: &Path) -> Result<Settings, CliError> {
     let config: Config = toml::from_str(&text).map_err(|e| config_error(path, e))?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let output = base.join(&config.output);
-    let state = config.state.as_ref().map(|s| base.join(s)).unwrap_or_else(|| output.join("geoevents-state.sqlite"));
+    let state = config.state.as_ref().map_or_else(|| output.join("geoevents-state.sqlite"), |s| base.join(s));
     let mut formats = Vec::new();
     for f in &config.formats {
         formats.push(f.parse::<LayerFormat>().map_err(|_| {
@@ -265,7 +267,7 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> CliResult {
         state: Mutex::new(state),
         stop: AtomicBool::new(false),
         stopped: Notify::new(),
-        cpu: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+        cpu: Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get)),
         progress: progress.then(indicatif::ProgressBar::no_length),
     });
     let outcome = rt.block_on(async {
@@ -289,8 +291,8 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> CliResult {
             };
             tracing::info!(next_in_secs = wait.as_secs(), "waiting for the next pass");
             tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = ctx.stopped.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+                () = ctx.stopped.notified() => {}
             }
             if ctx.stop.load(Ordering::SeqCst) {
                 tracing::info!("stopped by a signal");
@@ -339,7 +341,7 @@ struct Ctx {
 
 impl Ctx {
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -503,7 +505,11 @@ fn content_hash(doc: &Document) -> String {
         h.update(part.unwrap_or("").as_bytes());
         h.update([0u8]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize().iter().fold(String::with_capacity(64), |mut hex, b| {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+        hex
+    })
 }
 
 async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Result<Outcome, String> {

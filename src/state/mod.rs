@@ -50,8 +50,19 @@ CREATE TABLE IF NOT EXISTS events (
 );
 ";
 
-/// The schema version in `PRAGMA user_version`.
-const VERSION: i64 = 1;
+/// The schema version in `PRAGMA user_version`. 2: results are stored in
+/// the typed form of geoevents 0.2 (a toponym's or event's place nested as
+/// `place`). A version-1 state keeps its feeds and articles, but its stored
+/// results are dropped and every article is processed again when next seen
+/// (feed validators are cleared so that the feeds are fetched in full).
+const VERSION: i64 = 2;
+
+/// Version 1 results cannot be read as version 2 ones: forget them.
+const MIGRATE_FROM_1: &str = "
+DELETE FROM events;
+UPDATE articles SET content_hash = '', toponyms = '[]', etag = NULL, last_modified = NULL;
+UPDATE feeds SET etag = NULL, last_modified = NULL;
+";
 
 #[derive(Debug, thiserror::Error)]
 #[error("state database {path}: {source}")]
@@ -67,7 +78,6 @@ pub struct State {
 
 /// An article's results, as stored.
 pub struct ArticleResult {
-    pub url: String,
     pub toponyms: Vec<Toponym>,
     pub events: Vec<Event>,
 }
@@ -122,6 +132,9 @@ impl State {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(wrap)?;
         if version < VERSION {
             conn.execute_batch(SCHEMA).map_err(wrap)?;
+            if version == 1 {
+                conn.execute_batch(MIGRATE_FROM_1).map_err(wrap)?;
+            }
             conn.execute_batch(&format!("PRAGMA user_version = {VERSION}")).map_err(wrap)?;
         }
         Ok(State { conn, path: p })
@@ -273,8 +286,11 @@ impl State {
             if since.is_some() && evs.is_empty() && article_old {
                 continue;
             }
-            let toponyms: Vec<Toponym> = serde_json::from_str(&toponyms).unwrap_or_default();
-            out.push(ArticleResult { url, toponyms, events: evs });
+            let toponyms: Vec<Toponym> = serde_json::from_str(&toponyms).unwrap_or_else(|e| {
+                tracing::warn!(article = %url, error = %e, "unreadable stored toponyms skipped");
+                Vec::new()
+            });
+            out.push(ArticleResult { toponyms, events: evs });
         }
         Ok(out)
     }

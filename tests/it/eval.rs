@@ -101,7 +101,7 @@ fn the_protocol_counts_false_positives_misses_and_distances() {
     tops.push(extra);
     let dir = temp_dir();
     let path = dir.path().join("changed.jsonl");
-    std::fs::write(&path, docs.iter().map(|d| format!("{d}\n")).collect::<String>()).unwrap();
+    std::fs::write(&path, docs.iter().map(|d| d.to_string() + "\n").collect::<String>()).unwrap();
 
     let v = eval(&[&path]);
     // 5 predictions: Mosul is a false positive; Kirkuk, Ankara, Türkiye, Kilis match.

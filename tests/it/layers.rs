@@ -193,11 +193,10 @@ struct OgrLayer {
 
 impl OgrLayer {
     fn field_type(&self, name: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, t)| t.as_str())
-            .unwrap_or_else(|| panic!("ogrinfo lists no field {name} in layer {}: {:?}", self.name, self.fields))
+        self.fields.iter().find(|(n, _)| n == name).map_or_else(
+            || panic!("ogrinfo lists no field {name} in layer {}: {:?}", self.name, self.fields),
+            |(_, t)| t.as_str(),
+        )
     }
 }
 

@@ -1,3 +1,9 @@
+//! The integration tests: one binary (it links once), one module a feature.
+//! Fixtures are in `tests/fixtures/` (see its README).
+
+// Helpers outside #[test] functions panic too: that is how a test fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod article_map;
 mod eval;
 mod extract;

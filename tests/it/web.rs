@@ -172,7 +172,7 @@ struct Browsed {
 /// 127.0.0.1, and returns its standard output.
 fn chromium(url: &str, extra: &[String]) -> Browsed {
     let bin = chromium_binary();
-    let _one_at_a_time = CHROMIUM.lock().unwrap_or_else(|e| e.into_inner());
+    let _one_at_a_time = CHROMIUM.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let profile = tempdir();
     let trap = ProxyTrap::start();
     let mut cmd = Command::new(&bin);

@@ -38,7 +38,7 @@ impl AtomicFile {
     /// Flushes, syncs and renames into place.
     pub fn commit(mut self) -> io::Result<()> {
         if let Some(w) = self.writer.take() {
-            let file = w.into_inner().map_err(|e| e.into_error())?;
+            let file = w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
             file.sync_all()?;
         }
         std::fs::rename(&self.tmp, &self.target)

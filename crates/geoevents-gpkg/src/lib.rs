@@ -358,7 +358,7 @@ mod tests {
         assert_eq!((d.as_str(), t.as_str(), ok), ("2024-11-30", "2024-11-30T10:00:00.000Z", 1));
         let leftovers: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .filter(|e| e.file_name() != "layers.gpkg")
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");

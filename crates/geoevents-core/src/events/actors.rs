@@ -177,15 +177,13 @@ pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms:
         let mut run = vec![i];
         let mut j = i + 1;
         while j < toks.len() {
-            let last = &toks[*run.last().unwrap()];
+            let last = &toks[run[run.len() - 1]];
             if text(last).ends_with("’s") || text(last).ends_with("'s") {
                 break; // a possessive ends a name
             }
             let t = &toks[j];
-            if is_name_part(t) {
-                run.push(j);
-                j += 1;
-            } else if is_particle(t) && toks.get(j + 1).is_some_and(|n| is_name_part(n) || is_particle(n)) {
+            if is_name_part(t) || (is_particle(t) && toks.get(j + 1).is_some_and(|n| is_name_part(n) || is_particle(n)))
+            {
                 run.push(j);
                 j += 1;
             } else if t.kind == TokKind::Punct
@@ -203,7 +201,7 @@ pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms:
         let next = j;
         // Trailing particles and punctuation are not part of the name.
         while run.len() > 1
-            && (toks[*run.last().unwrap()].kind == TokKind::Punct || is_particle(&toks[*run.last().unwrap()]))
+            && (toks[run[run.len() - 1]].kind == TokKind::Punct || is_particle(&toks[run[run.len() - 1]]))
         {
             run.pop();
         }
@@ -236,9 +234,9 @@ pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms:
             }
         }
         let words = count_words(&name);
-        let ok = words >= 1 && words <= 6 && (titled || words >= 2);
+        let ok = (1..=6).contains(&words) && (titled || words >= 2);
         if ok {
-            let (s, e) = (toks[name[0]].start, toks[*name.last().unwrap()].end);
+            let (s, e) = (toks[name[0]].start, toks[name[name.len() - 1]].end);
             let mut actor = strip_possessive(&sentence[s..e]).to_string();
             // "Hay’at Tahrir al-Sham (HTS)"
             if toks.get(next).is_some_and(|t| text(t) == "(")
@@ -273,7 +271,7 @@ pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms:
     for m in mentions.iter().filter(|m| m.mention_type != MentionType::Embedded) {
         let Some(j) = toks.iter().position(|t| t.start >= m.end) else { continue };
         let lower_word = |x: usize| {
-            toks.get(x).filter(|t| t.kind == TokKind::Word && text(t).starts_with(char::is_lowercase)).map(|t| text(t))
+            toks.get(x).filter(|t| t.kind == TokKind::Word && text(t).starts_with(char::is_lowercase)).map(&text)
         };
         let end = match (lower_word(j), lower_word(j + 1)) {
             (Some(w), _) if GROUPS.contains(&w) => Some(toks[j].end),
@@ -313,7 +311,7 @@ mod tests {
     }
 
     fn actors(s: &str, mentions: &[(&str, &str)], known: &[&str]) -> Vec<String> {
-        let known: Vec<String> = known.iter().map(|k| k.to_string()).collect();
+        let known: Vec<String> = known.iter().map(std::string::ToString::to_string).collect();
         sentence_actors(s, &spans(s, mentions), &known)
     }
 

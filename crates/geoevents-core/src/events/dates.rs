@@ -277,7 +277,7 @@ fn parse_iso(s: &str) -> Option<Published> {
     if b.get(at) == Some(&b':') {
         sec = digits(b, at + 1, 2)?;
         at += 3;
-        if matches!(b.get(at), Some(b'.') | Some(b',')) {
+        if matches!(b.get(at), Some(b'.' | b',')) {
             at += 1;
             while b.get(at).is_some_and(u8::is_ascii_digit) {
                 at += 1;
@@ -447,7 +447,7 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
                 if is(j, TokKind::Punct, ".") {
                     j += 1;
                 }
-                let next = toks.get(j).filter(|t| t.kind == TokKind::Num).map(|t| text(t));
+                let next = toks.get(j).filter(|t| t.kind == TokKind::Num).map(&text);
                 if let Some(d) = next.and_then(day_num) {
                     let mut k = j + 1;
                     if is(k, TokKind::Punct, ",") {

@@ -196,7 +196,7 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
             let key = place_key(t);
             match anchors.iter_mut().find(|(k, _)| *k == key) {
                 Some(slot) if slot.1.mention_type == MentionType::Metonym && t.mention_type == MentionType::Place => {
-                    slot.1 = t
+                    slot.1 = t;
                 }
                 Some(_) => {}
                 None => anchors.push((key, t)),

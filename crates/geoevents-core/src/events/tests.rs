@@ -15,6 +15,7 @@ struct Place {
     lon: f64,
 }
 
+#[expect(clippy::too_many_arguments, reason = "one row of test data")]
 const fn place(
     id: &'static str,
     name: &'static str,

@@ -167,6 +167,7 @@ fn matcher() -> &'static Matcher {
                 meta.push((t, prefix));
             }
         }
+        #[expect(clippy::expect_used, reason = "the lexicon is a constant: every test builds it")]
         let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).expect("cue lexicon");
         Matcher { ac, meta }
     })
@@ -180,7 +181,7 @@ pub struct Classification {
 }
 
 fn is_word_char(c: Option<char>) -> bool {
-    c.is_some_and(|c| c.is_alphanumeric())
+    c.is_some_and(char::is_alphanumeric)
 }
 
 /// Classifies a sentence.

@@ -86,7 +86,7 @@ fn for_each_line(
         }
         line_no += 1;
         read += n as u64;
-        if line_no % 65536 == 0 {
+        if line_no.is_multiple_of(65536) {
             if let Some(p) = progress {
                 p(read);
             }

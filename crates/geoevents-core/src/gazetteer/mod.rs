@@ -47,6 +47,7 @@ pub enum OpenError {
 
 impl Gazetteer {
     /// The gazetteer compiled into the binary.
+    #[expect(clippy::expect_used, reason = "built and checked by build.rs: every test opens it")]
     pub fn builtin() -> Gazetteer {
         let store = Store::parse(BUILTIN).expect("the built-in gazetteer is well-formed");
         Gazetteer { store, origin: Origin::BuiltIn, spatial: OnceLock::new() }

@@ -149,7 +149,7 @@ impl Store {
         let c = self.core(i);
         let mut off = u32_at(c, 24) as usize;
         let mut strings = [""; BLOB_STRINGS];
-        for s in strings.iter_mut() {
+        for s in &mut strings {
             let len = u16::from_le_bytes([self.blob[off], self.blob[off + 1]]) as usize;
             *s = std::str::from_utf8(&self.blob[off + 2..off + 2 + len]).unwrap_or("");
             off += 2 + len;

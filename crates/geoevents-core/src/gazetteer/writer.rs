@@ -44,7 +44,7 @@ pub struct GazetteerWriter {
 }
 
 fn tmp_sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
     name.push(format!(".{}.{suffix}.tmp", std::process::id()));
     path.with_file_name(name)
 }
@@ -243,7 +243,7 @@ impl GazetteerWriter {
             }
             out.write_all(postings)?;
             out.write_all(meta_json.as_bytes())?;
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
             Ok(())
         };
         match write() {

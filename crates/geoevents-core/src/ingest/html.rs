@@ -114,7 +114,7 @@ fn deeper_than(dom: &Dom, limit: usize) -> bool {
         if depth > limit {
             return true;
         }
-        stack.extend(node.children_it(false).filter(|c| c.is_element()).map(|c| (c, depth + 1)));
+        stack.extend(node.children_it(false).filter(dom_query::NodeRef::is_element).map(|c| (c, depth + 1)));
     }
     false
 }

@@ -140,7 +140,7 @@ pub fn representative_point(polygons: &[Vec<Vec<[f64; 2]>>]) -> [f64; 2] {
     // Scanline through the centroid's latitude (or the exterior's middle
     // latitude if the centroid is degenerate).
     let (lo, hi) = outer.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
-    let y = if centroid[1] > lo && centroid[1] < hi { centroid[1] } else { (lo + hi) / 2.0 };
+    let y = if centroid[1] > lo && centroid[1] < hi { centroid[1] } else { f64::midpoint(lo, hi) };
     let mut xs: Vec<f64> = Vec::new();
     for ring in largest {
         for w in ring.windows(2) {
@@ -153,7 +153,7 @@ pub fn representative_point(polygons: &[Vec<Vec<[f64; 2]>>]) -> [f64; 2] {
     xs.sort_by(f64::total_cmp);
     xs.chunks_exact(2)
         .max_by(|a, b| (a[1] - a[0]).total_cmp(&(b[1] - b[0])))
-        .map_or(outer[0], |c| [(c[0] + c[1]) / 2.0, y])
+        .map_or(outer[0], |c| [f64::midpoint(c[0], c[1]), y])
 }
 
 #[cfg(test)]

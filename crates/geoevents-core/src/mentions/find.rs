@@ -58,16 +58,13 @@ impl<'f> Walker<'f> {
             self.alive = true;
         }
         for &b in &key.as_bytes()[self.walked.len()..] {
-            match self.node.find_input(b) {
-                Some(i) => {
-                    let t = self.node.transition(i);
-                    self.output = self.output.cat(t.out);
-                    self.node = self.fst.node(t.addr);
-                }
-                None => {
-                    self.alive = false;
-                    return false;
-                }
+            if let Some(i) = self.node.find_input(b) {
+                let t = self.node.transition(i);
+                self.output = self.output.cat(t.out);
+                self.node = self.fst.node(t.addr);
+            } else {
+                self.alive = false;
+                return false;
             }
         }
         self.walked.clear();

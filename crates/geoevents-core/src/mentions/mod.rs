@@ -191,10 +191,14 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
         cues.speaker = is_speech_verb(toks.key(&t[last]));
     }
     // "Peanut Corporation of America", "University of Texas": after "of" that follows an organisation word.
-    if first >= 2 && toks.key(&t[first - 1]) == "of" && t[first - 2].joins_next && t[first - 1].joins_next {
-        if is_organisation_word(toks.key(&t[first - 2])) && is_capitalised(t[first - 2].shape) {
-            cues.organisation = true;
-        }
+    if first >= 2
+        && toks.key(&t[first - 1]) == "of"
+        && t[first - 2].joins_next
+        && t[first - 1].joins_next
+        && is_organisation_word(toks.key(&t[first - 2]))
+        && is_capitalised(t[first - 2].shape)
+    {
+        cues.organisation = true;
     }
     let after_text = &text[t[last - 1].end..];
     cues.currency = before == Some('$') || after_text.starts_with('$');

@@ -199,7 +199,8 @@ fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<&'static str> {
     if c.speaker
         && !c.after_locative
         && !c.after_of
-        && !(matches!(top.place.kind, Kind::Country | Kind::Continent) || top.place.feature_code == "PPLC")
+        && !matches!(top.place.kind, Kind::Country | Kind::Continent)
+        && top.place.feature_code != "PPLC"
     {
         return Some("a person: a single name followed by a verb of speech");
     }
@@ -594,7 +595,7 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
         let mut reasons = vec![format!("{} ({}), score {:.2}", top.place.name, top.place.kind, top.score)];
         let mut why = Vec::new();
         prior(&top.place, top.name_kind, MatchType::Alternate, &mut why);
-        reasons.extend(why.iter().map(|s| s.to_string()));
+        reasons.extend(why.iter().map(std::string::ToString::to_string));
         if top.score > top.prior + 1e-9 {
             reasons.push(format!("document context added {:.2}", top.score - top.prior));
         }

@@ -126,14 +126,14 @@ pub fn seat_city_first<T>(
             continue;
         }
         let (code, region_score) = (region.admin1_code.to_string(), score(&cands[i]));
-        for j in 0..cands.len() {
-            let city = place(&cands[j]);
+        for city_cand in cands.iter_mut() {
+            let city = place(city_cand);
             if city.kind == Kind::City
                 && matches!(city.feature_code, "PPLA" | "PPLC")
                 && city.admin1_code == code
-                && score(&cands[j]) <= region_score
+                && score(city_cand) <= region_score
             {
-                set_score(&mut cands[j], region_score + 0.01);
+                set_score(city_cand, region_score + 0.01);
             }
         }
     }

@@ -106,7 +106,7 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
             let next = if j < n { Some(chars[j].1) } else { None };
             let hard_wrap = newlines == 1
                 && prev.is_some_and(|p| !is_terminal(p) && !is_closing(p) && p != ':')
-                && next.is_some_and(|c| c.is_lowercase());
+                && next.is_some_and(char::is_lowercase);
             if !hard_wrap {
                 push(seg_start, byte_at(i), &mut out);
                 seg_start = byte_at(j);
@@ -195,7 +195,7 @@ fn full_stop_ends(text: &str, dot: usize, next_word: &str) -> bool {
     if MONTH_ABBREVIATIONS.contains(&lower.as_str()) && next_word.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
     }
-    if word.chars().count() == 1 && word.chars().all(|c| c.is_uppercase()) {
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
         return false; // an initial
     }
     if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {

@@ -28,11 +28,9 @@
 //!   20,015 km and are unaffected). Sorted, integrated with the trapezoid rule
 //!   over the n-1 gaps, divided by n-1; a single error's AUC is its own value.
 
-use super::gold::{GoldDoc, GoldSpan, GoldToponym};
+use crate::gold::{GoldDoc, GoldSpan, GoldToponym};
 use serde::Serialize;
 
-/// Mean Earth radius of the protocol, km.
-pub use geoevents_core::gazetteer::spatial::EARTH_RADIUS_KM;
 /// The error given to a missed or unresolved toponym, km (and the AUC scale).
 pub const MISS_KM: f64 = 20039.0;
 /// acc@161: errors strictly below 161 km (100 miles) count as accurate.
@@ -167,7 +165,7 @@ pub fn auc(errors_km: &[f64]) -> Option<f64> {
     match ys.len() {
         0 => None,
         1 => Some(ys[0]),
-        n => Some(ys.windows(2).map(|w| (w[0] + w[1]) / 2.0).sum::<f64>() / (n - 1) as f64),
+        n => Some(ys.windows(2).map(|w| f64::midpoint(w[0], w[1])).sum::<f64>() / (n - 1) as f64),
     }
 }
 
@@ -190,7 +188,7 @@ pub fn median(errors_km: &[f64]) -> Option<f64> {
     match n {
         0 => None,
         _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+        _ => Some(f64::midpoint(sorted[n / 2 - 1], sorted[n / 2])),
     }
 }
 
@@ -490,6 +488,7 @@ impl Accumulator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geoevents_core::gazetteer::spatial::EARTH_RADIUS_KM;
 
     /// One degree of arc on the protocol's sphere, km.
     const DEGREE_KM: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;

@@ -8,7 +8,7 @@
 //! km, AUC) over matched toponyms and end to end.
 //!
 //! ```
-//! use geoevents::eval::{Accumulator, GoldToponym, Predicted, ScoreOptions};
+//! use geoevents_eval::{Accumulator, GoldToponym, Predicted, ScoreOptions};
 //!
 //! let gold = [GoldToponym { start: 0, end: 6, name: "Aleppo".into(), lat: 36.2, lon: 37.16, geonameid: Some(170063), category: None }];
 //! let preds = [Predicted { start: 0, end: 6, name: "aleppo".into(), lat: Some(36.2), lon: Some(37.16) }];
@@ -37,8 +37,7 @@ mod corpus_tests {
 
     fn eval_dir() -> PathBuf {
         std::env::var_os("GEOEVENTS_EVAL_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/eval"))
+            .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval"), PathBuf::from)
     }
 
     /// The gold spans with the gold coordinates, as a system would report them.
