@@ -5,6 +5,7 @@ use super::{CliError, CliResult, Exit, GlobalArgs};
 use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::resolve::{extract_toponyms, MentionType, Toponym};
 use geoevents_eval::gold::{read_gold, GoldDoc, GoldError};
+use geoevents_eval::partial::{false_positive_policy, matched_predictions};
 use geoevents_eval::score::{Accumulator, Predicted, ScoreOptions};
 use rayon::prelude::*;
 use serde_json::json;
@@ -34,6 +35,21 @@ pub struct EvalArgs {
     /// Also list misses, false positives and far-off placements (JSON lines after the scores).
     #[arg(long)]
     pub errors: bool,
+    /// Whether predictions that match no gold span count as false positives.
+    /// `auto` ignores them for a corpus that annotates one place per
+    /// document (WikToR); precision and F1 are then null.
+    #[arg(long, value_enum, default_value_t = FalsePositives::Auto)]
+    pub false_positives: FalsePositives,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FalsePositives {
+    /// Ignore them when every document annotates one place only (WikToR), count them otherwise.
+    Auto,
+    /// Count them (precision and F1 are reported).
+    Count,
+    /// Ignore them: only recall and the distance figures mean something.
+    Ignore,
 }
 
 /// Which of our mention types a corpus annotates, read off its categories:
@@ -80,7 +96,17 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
     let started = std::time::Instant::now();
     let predictions: Vec<Vec<Toponym>> = docs.par_iter().map(|d| extract_toponyms(&gaz, &d.text)).collect();
     let seconds = started.elapsed().as_secs_f64();
-    let mut acc = Accumulator::new(ScoreOptions { require_geonameid: args.require_geonameid }).with_errors(args.errors);
+    let opts = ScoreOptions { require_geonameid: args.require_geonameid };
+    let policy = false_positive_policy(
+        &docs,
+        match args.false_positives {
+            FalsePositives::Auto => None,
+            FalsePositives::Count => Some(true),
+            FalsePositives::Ignore => Some(false),
+        },
+    );
+    let mut unmatched_ignored = 0usize;
+    let mut acc = Accumulator::new(opts).with_errors(args.errors);
     for (doc, toponyms) in docs.iter().zip(&predictions) {
         let preds: Vec<Predicted> = toponyms
             .iter()
@@ -93,7 +119,13 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
                 lon: t.place.as_ref().map(|p| p.lon),
             })
             .collect();
-        acc.add_doc(doc, &preds);
+        if policy.counted {
+            acc.add_doc(doc, &preds);
+        } else {
+            let kept = matched_predictions(doc, &preds, opts);
+            unmatched_ignored += preds.len() - kept.len();
+            acc.add_doc(doc, &kept);
+        }
     }
     let scores = acc.finish();
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
@@ -103,6 +135,13 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
         o.insert("require_geonameid".into(), json!(args.require_geonameid));
         o.insert("counted_mention_types".into(), json!(types));
         o.insert("counted_because".into(), json!(why));
+        o.insert("false_positives_counted".into(), json!(policy.counted));
+        o.insert("false_positives_because".into(), json!(policy.because));
+        if !policy.counted {
+            o.insert("precision".into(), serde_json::Value::Null);
+            o.insert("f1".into(), serde_json::Value::Null);
+            o.insert("unmatched_predictions_ignored".into(), json!(unmatched_ignored));
+        }
         o.insert("extract_seconds".into(), json!((seconds * 1000.0).round() / 1000.0));
         o.insert("text_bytes".into(), json!(bytes));
     }

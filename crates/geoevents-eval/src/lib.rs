@@ -5,7 +5,8 @@
 //! [`score`] implements the standard protocol of that directory's README:
 //! span matching (midpoints < 10 characters apart, names equal ignoring case),
 //! precision / recall / F1, and distance figures (acc@161, mean and median
-//! km, AUC) over matched toponyms and end to end.
+//! km, AUC) over matched toponyms and end to end. [`partial`] scores a corpus
+//! that annotates only some places (WikToR) without false positives.
 //!
 //! ```
 //! use geoevents_eval::{Accumulator, GoldToponym, Predicted, ScoreOptions};
@@ -19,6 +20,7 @@
 //! ```
 
 pub mod gold;
+pub mod partial;
 pub mod score;
 
 pub use gold::{
