@@ -175,7 +175,13 @@ fn find_with(store: &Store, toks: &Tokens, cache: &mut WordCache) -> Vec<NameMat
                 if let Some(value) = value.filter(|_| !single_letter) {
                     best = Some(NameMatch { first: i, last: j + 1, key: key.clone(), value });
                 }
-                if !extends {
+                // "Cox's Bazar": a possessive word goes on when a name continues its "s" form.
+                let possessive_extends = t[i].possessive && {
+                    let mut with_s = key.clone();
+                    with_s.push_str("s ");
+                    walker.seek(&with_s)
+                };
+                if !extends && !possessive_extends {
                     break;
                 }
                 key.push(' ');

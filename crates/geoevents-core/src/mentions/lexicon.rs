@@ -433,3 +433,30 @@ pub fn is_speech_verb(folded: &str) -> bool {
 pub fn is_second_level_area_word(folded: &str) -> bool {
     matches!(folded, "county" | "district" | "parish" | "municipality" | "raion")
 }
+
+/// Pronouns and determiners that are also place names somewhere ("We",
+/// "It"): "We are a proud nation" says nothing about a place.
+pub fn is_pronoun(folded: &str) -> bool {
+    matches!(
+        folded,
+        "i" | "we"
+            | "you"
+            | "he"
+            | "she"
+            | "it"
+            | "they"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "there"
+            | "here"
+            | "us"
+            | "our"
+            | "its"
+            | "who"
+            | "what"
+            | "which"
+            | "one"
+    )
+}

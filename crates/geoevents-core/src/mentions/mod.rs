@@ -4,15 +4,19 @@
 //! newspaper). Which place a name means, and whether the evidence is enough,
 //! is decided in `resolve`.
 
+pub mod abbreviation;
 pub mod find;
 pub mod lexicon;
+pub mod statements;
 pub mod unlisted;
 
 use crate::gazetteer::Store;
 use crate::text::fnv::FnvHashSet as HashSet;
+use crate::text::sentences::split_sentences;
 use crate::text::tokens::{tokenize, Shape, Tokens};
 use find::find_names;
 use lexicon::*;
+pub use statements::{PlaceNoun, Statement};
 
 /// What the words around a name say about it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -23,8 +27,16 @@ pub struct Cues {
     pub all_caps: bool,
     /// A single word that is also a lower-case English word ("Reading").
     pub common_word: bool,
-    /// A title or given name before it, or a surname after a given name.
+    /// A title or given name before it, or a surname after it ("Paris Hilton").
     pub person: bool,
+    /// Used elsewhere in the document as part of a person's name ("President
+    /// Warren", then "Warren"): weaker than [`Cues::person`], a statement overrules it.
+    pub person_elsewhere: bool,
+    /// Followed by a surname, or by a word and a verb of speech ("Paris
+    /// Hilton", "Lincoln Chafee said"): a person unless a country or a demonym.
+    pub surname_after: bool,
+    /// A type word before it: "the city of X", "Town of X".
+    pub noun_before: Option<PlaceNoun>,
     /// Followed by a word that makes it part of an organisation's name.
     pub organisation: bool,
     /// Preceded by capitalised words of a longer name ("Agence France-Presse").
@@ -67,6 +79,18 @@ pub struct Mention {
     pub cues: Cues,
     /// The name continues ", X" with a name found right after (containment: "Bangor, Maine").
     pub followed_by_comma_name: Option<usize>,
+    /// Followed by ",", "and" or "or" and another name: an item of a list
+    /// ("Miami, West Palm Beach, New York and Detroit").
+    pub list_continues: bool,
+    /// What the text says the name is ("is a town in", ", a village near").
+    pub statement: Option<Statement>,
+    /// The mentions after the statement in the same sentence (indices into
+    /// the mention list): the places that contain the name or lie near it.
+    pub related: Vec<usize>,
+    /// Index of the sentence (see [`split_sentences`]) and of the paragraph
+    /// (text between line breaks) the mention is in.
+    pub sentence: u32,
+    pub paragraph: u32,
     /// Set for a place the gazetteer does not list (`value` is then 0): why it is taken for a place.
     pub unlisted: Option<&'static str>,
 }
@@ -78,15 +102,21 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
     let person_words = person_name_words(&toks);
     let mut out: Vec<Mention> = Vec::with_capacity(matches.len());
     for m in &matches {
-        let cues = cues_for(&toks, text, m.first, m.last, &person_words);
         if m.last - m.first == 1 && is_calendar_word(&m.key) {
             continue;
         }
-        let last = toks.tokens[m.last - 1];
-        let mut end = last.end;
-        // "U.S." and "D.C." keep their final dot.
-        if last.end - last.start == 1 && text.as_bytes().get(end) == Some(&b'.') && m.last - m.first > 1 {
-            end += 1;
+        let mut cues = cues_for(&toks, text, m.first, m.last, &person_words);
+        let mut end = abbreviation::end_with_period(store, &toks, text, m);
+        let mut next = m.last;
+        // "Wayne County" where the gazetteer lists no county of that name:
+        // the type word belongs to the name and asks for that sort of area.
+        if let Some(area) = capitalised_area_word(&toks, text, m.last).filter(|_| names_a_place(store, m.value)) {
+            end = toks.tokens[area].end;
+            next = area + 1;
+            cues.area_word_after = true;
+            cues.second_level_area = is_second_level_area_word(toks.key(&toks.tokens[area]));
+            cues.starts_longer_name = false;
+            cues.person = false;
         }
         out.push(Mention {
             start: toks.tokens[m.first].start,
@@ -95,6 +125,11 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
             value: m.value,
             cues,
             followed_by_comma_name: None,
+            list_continues: false,
+            statement: if is_pronoun(&m.key) { None } else { statements::statement_after(&toks, text, end, next) },
+            related: Vec::new(),
+            sentence: 0,
+            paragraph: 0,
             unlisted: None,
         });
     }
@@ -112,18 +147,83 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
             value: 0,
             cues: Cues { sentence_start: first.sentence_start, ..Cues::default() },
             followed_by_comma_name: None,
+            list_continues: false,
+            statement: statements::statement_after(&toks, text, last.end, u.last),
+            related: Vec::new(),
+            sentence: 0,
+            paragraph: 0,
             unlisted: Some(u.reason),
         });
     }
     out.sort_by_key(|m| m.start);
+    // A name that took its area word ("Santa Ana Canton") covers a name found in that word.
+    let mut covered_to = 0;
+    out.retain(|m| {
+        let keep = m.start >= covered_to;
+        if keep {
+            covered_to = m.end;
+        }
+        keep
+    });
+    link_mentions(text, &mut out);
+    out
+}
+
+/// Whether a name index value leads to some place under a name that is not
+/// a demonym ("Indian State of Sikkim" is no state called Indian).
+fn names_a_place(store: &Store, value: u64) -> bool {
+    let mut postings = Vec::new();
+    store.postings_of(value, &mut postings);
+    postings.iter().any(|p| p.name_kind != crate::gazetteer::NameKind::Demonym)
+}
+
+/// Fills in what ties mentions together: the sentence and paragraph of
+/// each, "Bangor, Maine" pairs, and the places a statement points at.
+fn link_mentions(text: &str, out: &mut [Mention]) {
+    let sentences = split_sentences(text);
+    let mut s = 0;
+    let mut paragraph = 0u32;
+    let mut scanned = 0usize;
+    for m in out.iter_mut() {
+        while s + 1 < sentences.len() && sentences[s].end <= m.start {
+            s += 1;
+        }
+        paragraph += text[scanned..m.start].matches('\n').count() as u32;
+        scanned = m.start;
+        m.sentence = s as u32;
+        m.paragraph = paragraph;
+    }
     // "Bangor, Maine": a name, a comma, and the next name straight after it.
     for k in 0..out.len().saturating_sub(1) {
         let gap = &text[out[k].end..out[k + 1].start];
-        if gap.trim() == "," || gap.trim() == "(" {
+        let gap = gap.trim();
+        if gap == "," || gap == "(" {
             out[k].followed_by_comma_name = Some(k + 1);
         }
+        out[k].list_continues = matches!(gap, "," | "and" | "or" | ", and" | ", or" | "&");
     }
-    out
+    for k in 0..out.len() {
+        let Some(words_end) = out[k].statement.as_ref().map(|st| st.words_end) else { continue };
+        let sentence = out[k].sentence;
+        out[k].related = (k + 1..out.len())
+            .take_while(|&j| out[j].sentence == sentence)
+            .filter(|&j| out[j].start >= words_end)
+            .collect();
+    }
+}
+
+/// The token after a name when it is a capitalised area word that makes
+/// one name with it ("Wayne County", "Kidal Region", "Borno State"), and
+/// the name goes no further ("Walker County Sheriff's Office" is an office).
+fn capitalised_area_word(toks: &Tokens, text: &str, next: usize) -> Option<usize> {
+    let t = toks.tokens.get(next)?;
+    let joined = next > 0 && toks.tokens[next - 1].joins_next && text[toks.tokens[next - 1].end..t.start] == *" ";
+    let longer = t.joins_next
+        && toks
+            .tokens
+            .get(next + 1)
+            .is_some_and(|n| matches!(n.shape, Shape::Capitalized | Shape::AllCaps) || toks.key(n) == "of");
+    (joined && !longer && t.shape == Shape::Capitalized && is_area_word(toks.key(t))).then_some(next)
 }
 
 fn is_capitalised(shape: Shape) -> bool {
@@ -190,13 +290,16 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     if last - first == 1 && last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() {
         cues.speaker = is_speech_verb(toks.key(&t[last]));
     }
-    // "Peanut Corporation of America", "University of Texas": after "of" that follows an organisation word.
+    cues.noun_before = statements::noun_before(toks, first);
+    // "Peanut Corporation of America", "University of Texas": after "of" that
+    // follows an organisation word; "City of Hope" is the place.
     if first >= 2
         && toks.key(&t[first - 1]) == "of"
         && t[first - 2].joins_next
         && t[first - 1].joins_next
         && is_organisation_word(toks.key(&t[first - 2]))
         && is_capitalised(t[first - 2].shape)
+        && cues.noun_before.is_none()
     {
         cues.organisation = true;
     }
@@ -204,7 +307,7 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
     cues.currency = before == Some('$') || after_text.starts_with('$');
     cues.surname = last - first == 1 && is_surname(toks.key(&head));
     if last - first == 1 && person_words.contains(toks.key(&head)) {
-        cues.person = true;
+        cues.person_elsewhere = true;
     }
     // The word after the name, even across a space that does not join (lower case).
     if last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() && is_disease_word(toks.key(&t[last])) {
@@ -220,9 +323,16 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
                 cues.organisation = true;
             } else if !is_area_word(nk) {
                 cues.starts_longer_name = true;
-                // "Jordan Peterson": a given name followed by a surname.
-                if last - first == 1 && is_given_name(toks.key(&head)) && head.shape == Shape::Capitalized {
-                    cues.person = true;
+                // "Jordan Peterson": a given name followed by a surname;
+                // "Paris Hilton", "Lincoln Chafee said": a name followed by a
+                // surname, or by a word and a verb of speech.
+                let speaks = last + 1 < t.len() && n.joins_next && is_speech_verb(toks.key(&t[last + 1]));
+                if last - first == 1 && head.shape == Shape::Capitalized {
+                    if is_given_name(toks.key(&head)) {
+                        cues.person = true;
+                    } else if n.shape == Shape::Capitalized && (is_surname(nk) || speaks) {
+                        cues.surname_after = true;
+                    }
                 }
             }
         }

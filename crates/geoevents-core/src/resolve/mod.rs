@@ -2,10 +2,16 @@
 //! geocoder) or in a document's context ([`context`]), giving the document's
 //! [`Toponym`]s and its [`focus`].
 
+pub mod acceptance;
+pub mod candidates;
+pub mod confidence;
+pub mod containment;
 pub mod context;
+pub mod evidence;
 pub mod focus;
 pub mod fuzzy;
 pub mod lookup;
+pub mod metonym;
 pub mod prior;
 pub mod toponym;
 

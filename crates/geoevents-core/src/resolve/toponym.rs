@@ -32,6 +32,13 @@ pub struct Toponym {
 pub fn extract_toponyms(gaz: &Gazetteer, text: &str) -> Vec<Toponym> {
     let mentions = recognize(gaz.store(), text);
     let (resolved, _rejected) = resolve_document(gaz, text, &mentions);
+    if std::env::var_os("GEOEVENTS_DEBUG_REJECTED").is_some() {
+        eprintln!("DOC");
+        for r in &_rejected {
+            let m = &mentions[r.mention];
+            eprintln!("REJECTED\t{}\t{}\t{}", m.start, &text[m.start..m.end], r.reason);
+        }
+    }
     let mut counter = CharCounter::new(text);
     resolved
         .into_iter()
