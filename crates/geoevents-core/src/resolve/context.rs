@@ -22,7 +22,7 @@
 use super::acceptance::{described, needs_support, reject_reason};
 use super::candidates::{cached_candidates, pick, strong, Cand};
 use super::confidence::confidence;
-use super::containment::{containers, may_be_list_item, named_before, Container, Reading};
+use super::containment::{containers, inside, may_be_list_item, named_before, Container, Containment, Reading};
 use super::evidence::{gather, score_with, sources};
 use super::metonym::{acts_as_government, metonym};
 use super::prior::{prior, MatchType};
@@ -138,6 +138,10 @@ fn stated_noun(m: &Mention) -> Option<PlaceNoun> {
     m.statement.as_ref().map(|s| s.noun).or(m.cues.noun_before)
 }
 
+/// Scoring passes: the first with countries and regions only, the later
+/// ones with every place chosen by the pass before.
+const PASSES: usize = 2;
+
 /// "Washington said": a national capital that acts is the capital, even
 /// where a state of that name would otherwise win.
 const GOVERNMENT_BONUS: f64 = 0.3;
@@ -149,12 +153,9 @@ const AT_CONTAINER_CONFIDENCE: f64 = 0.6;
 /// The area a mention is placed at when the gazetteer has no place of its
 /// name inside the area the text puts it in: the finest direct container
 /// that is a first- or second-level division coarser than the mention's
-/// best candidate (so lists like "Texas, Oklahoma" stay lists).
-fn container_placement(best: Option<&Cand>, found: &[Container]) -> Option<Place<'static>> {
-    // A well-known place is itself in a list ("Miami, West Palm Beach, New York").
-    if best.is_some_and(|c| c.contained || strong(c)) {
-        return None;
-    }
+/// best candidate, unless that candidate lies inside it. A large city
+/// after a comma is left alone: "Miami, West Palm Beach, New York" is a list.
+pub fn container_placement(best: Option<&Cand>, found: &[Container]) -> Option<Place<'static>> {
     let rank = |k: Kind| match k {
         Kind::Admin1 => 1,
         Kind::Admin2 => 2,
@@ -165,11 +166,15 @@ fn container_placement(best: Option<&Cand>, found: &[Container]) -> Option<Place
         Kind::Admin2 => 2,
         _ => 0,
     });
-    found
+    let finest = found
         .iter()
         .filter(|c| c.how.is_direct() && rank(c.place.kind) > 0 && rank(c.place.kind) < finest_allowed)
-        .max_by_key(|c| rank(c.place.kind))
-        .map(|c| c.place)
+        .max_by_key(|c| (rank(c.place.kind), c.how == Containment::Statement))?;
+    match best {
+        Some(c) if inside(&c.place, &finest.place) => None,
+        Some(c) if strong(c) && finest.how == Containment::Comma => None,
+        _ => Some(finest.place),
+    }
 }
 
 /// Resolves a document's mentions. Returns the accepted ones in text order,
@@ -214,10 +219,12 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
         })
         .collect();
     let mut found: Vec<Vec<Container>> = vec![Vec::new(); mentions.len()];
-    for pass in 0..2 {
-        let ev = gather(&cands, &chosen, mentions, &source, pass > 0);
+    // A name put inside an area that holds no place of that name is placed at the area.
+    let mut at_container: Vec<Option<Place<'static>>> = vec![None; mentions.len()];
+    for pass in 0..PASSES {
         let places: Vec<Option<Place<'static>>> =
-            chosen.iter().enumerate().map(|(k, ci)| ci.map(|ci| cands[k][ci].place)).collect();
+            (0..mentions.len()).map(|k| at_container[k].or_else(|| chosen[k].map(|ci| cands[k][ci].place))).collect();
+        let ev = gather(&places, mentions, &source, pass > 0);
         for k in 0..mentions.len() {
             if status[k] == Status::Rejected {
                 continue;
@@ -231,6 +238,15 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
             if status[k] == Status::Accepted {
                 chosen[k] = pick(&cands[k]);
             }
+        }
+        for (k, m) in mentions.iter().enumerate() {
+            // Not for a doubtful word the text does not describe ("Still, Hawaii's ...").
+            let doubtful = m.cues.common_word || m.cues.surname || m.cues.person_elsewhere;
+            at_container[k] = if status[k] != Status::Rejected && (m.unlisted.is_some() || described(m) || !doubtful) {
+                container_placement(pick(&cands[k]).map(|ci| &cands[k][ci]), &found[k])
+            } else {
+                None
+            };
         }
     }
 
@@ -255,13 +271,9 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
         }
     }
 
-    // A name put inside an area that holds no place of that name is placed at the area.
-    let mut at_container: Vec<Option<Place<'static>>> = vec![None; mentions.len()];
-    for (k, m) in mentions.iter().enumerate() {
-        // Not for a doubtful word the text does not describe ("Still, Hawaii's ...").
-        let doubtful = m.cues.common_word || m.cues.surname || m.cues.person_elsewhere;
-        if status[k] == Status::Accepted && (m.unlisted.is_some() || described(m) || !doubtful) {
-            at_container[k] = container_placement(chosen[k].map(|ci| &cands[k][ci]), &found[k]);
+    for k in 0..mentions.len() {
+        if status[k] != Status::Accepted {
+            at_container[k] = None;
         }
     }
     // One sense per discourse: a name the text establishes somewhere means

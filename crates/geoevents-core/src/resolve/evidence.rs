@@ -58,20 +58,18 @@ pub fn sources(mentions: &[Mention]) -> Vec<usize> {
     mentions.iter().enumerate().map(|(k, m)| *first.entry(m.key.as_str()).or_insert(k)).collect()
 }
 
-/// The evidence of the chosen candidates; places below region level count
-/// only `with_places` (the second pass).
+/// The evidence of the places chosen so far (`places[m]` for mention m);
+/// places below region level count only `with_places` (the later passes).
 pub fn gather(
-    cands: &[Vec<Cand>],
-    chosen: &[Option<usize>],
+    places: &[Option<Place<'static>>],
     mentions: &[Mention],
     source: &[usize],
     with_places: bool,
 ) -> Evidence {
     let mut ev = Evidence::default();
-    for (m, choice) in chosen.iter().enumerate() {
-        let Some(ci) = *choice else { continue };
+    for (m, place) in places.iter().enumerate() {
+        let Some(p) = place else { continue };
         let k = source[m];
-        let p = &cands[m][ci].place;
         let weight = if mentions[m].cues.dateline { 2.0 } else { 1.0 };
         match p.kind {
             Kind::Country | Kind::Region => ev.add_country(p.country_code, k, weight),
