@@ -155,6 +155,7 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
             unlisted: Some(u.reason),
         });
     }
+    let anaphoric = anaphoric_statements(&toks, text);
     out.sort_by_key(|m| m.start);
     // A name that took its area word ("Santa Ana Canton") covers a name found in that word.
     let mut covered_to = 0;
@@ -165,7 +166,31 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
         }
         keep
     });
-    link_mentions(text, &mut out);
+    link_mentions(text, &mut out, &anaphoric);
+    out
+}
+
+/// Statements whose subject is "It" or "The town" at the start of a
+/// sentence ("It is located in Vojvodina province"): they describe the
+/// place the text last described. Returns (byte offset of the subject, statement).
+fn anaphoric_statements(toks: &Tokens, text: &str) -> Vec<(usize, Statement)> {
+    let t = &toks.tokens;
+    let mut out = Vec::new();
+    for i in 0..t.len() {
+        if !t[i].sentence_start || t[i].shape != Shape::Capitalized {
+            continue;
+        }
+        let noun_follows =
+            t.get(i + 1).is_some_and(|n| n.shape == Shape::Lower && statements::place_noun(toks.key(n)).is_some());
+        let subject_end = match toks.key(&t[i]) {
+            "it" => i + 1,
+            "the" if noun_follows => i + 2,
+            _ => continue,
+        };
+        if let Some(st) = statements::statement_after(toks, text, t[subject_end - 1].end, subject_end) {
+            out.push((t[i].start, st));
+        }
+    }
     out
 }
 
@@ -177,9 +202,12 @@ fn names_a_place(store: &Store, value: u64) -> bool {
     postings.iter().any(|p| p.name_kind != crate::gazetteer::NameKind::Demonym)
 }
 
+/// Sentences back that an "It is ..." statement may refer to.
+const ANAPHORA_SENTENCES: u32 = 3;
+
 /// Fills in what ties mentions together: the sentence and paragraph of
 /// each, "Bangor, Maine" pairs, and the places a statement points at.
-fn link_mentions(text: &str, out: &mut [Mention]) {
+fn link_mentions(text: &str, out: &mut [Mention], anaphoric: &[(usize, Statement)]) {
     let sentences = split_sentences(text);
     let mut s = 0;
     let mut paragraph = 0u32;
@@ -203,13 +231,75 @@ fn link_mentions(text: &str, out: &mut [Mention]) {
         out[k].list_continues = matches!(gap, "," | "and" | "or" | ", and" | ", or" | "&");
     }
     for k in 0..out.len() {
-        let Some(words_end) = out[k].statement.as_ref().map(|st| st.words_end) else { continue };
-        let sentence = out[k].sentence;
-        out[k].related = (k + 1..out.len())
-            .take_while(|&j| out[j].sentence == sentence)
-            .filter(|&j| out[j].start >= words_end)
-            .collect();
+        let Some(st) = out[k].statement.clone() else { continue };
+        out[k].related = related(text, out, k + 1, &st, out[k].sentence);
     }
+    for (subject, st) in anaphoric {
+        let first_after = out.partition_point(|m| m.start < *subject);
+        let sentence = sentences.partition_point(|s| s.end <= *subject) as u32;
+        // The place last described, a few sentences back at most.
+        let Some(k) = (0..first_after)
+            .rev()
+            .take_while(|&k| out[k].sentence + ANAPHORA_SENTENCES >= sentence)
+            .find(|&k| out[k].statement.is_some() || out[k].cues.noun_before.is_some())
+        else {
+            continue;
+        };
+        let more = related(text, out, first_after, st, sentence);
+        out[k].related.extend(more);
+    }
+}
+
+/// The places a statement relates its name to: the chain of names inside
+/// its description ("a Roanoke, Virginia neighborhood") and the chain right
+/// after it ("a town in Butler County, Ohio, United States"), in sentence
+/// `sentence`, looking from mention `from` on. A chain goes on over commas
+/// and words like "in", "of the", "province" and stops at any other word:
+/// in "a city in Heilongjiang, bordering Russia" Russia is no container.
+fn related(text: &str, out: &[Mention], from: usize, st: &Statement, sentence: u32) -> Vec<usize> {
+    let in_sentence = |j: usize| j < out.len() && out[j].sentence == sentence;
+    let chain = |first: usize| -> Vec<usize> {
+        let mut chain = vec![first];
+        let mut j = first;
+        while in_sentence(j + 1) && links_containers(&text[out[j].end..out[j + 1].start]) {
+            j += 1;
+            chain.push(j);
+        }
+        chain
+    };
+    let mut found = Vec::new();
+    let inside = (from..out.len()).take_while(|&j| in_sentence(j)).find(|&j| out[j].start >= st.words_start);
+    if let Some(j) = inside.filter(|&j| out[j].start < st.words_end) {
+        found.extend(chain(j).into_iter().filter(|&j| out[j].start < st.words_end));
+    }
+    if let Some(j) = (from..out.len()).take_while(|&j| in_sentence(j)).find(|&j| out[j].start >= st.words_end) {
+        found.extend(chain(j));
+    }
+    found
+}
+
+/// Whether the text between two names keeps them in one chain of
+/// containers: punctuation and words such as "in", "of the", "county of".
+fn links_containers(gap: &str) -> bool {
+    gap.len() <= 60
+        && !gap.contains(['.', ';', ':'])
+        && gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| {
+            let w = w.to_lowercase();
+            matches!(w.as_str(), "in" | "of" | "the" | "within" | "and" | "u" | "s")
+                || is_area_word(&w)
+                || statements::place_noun(&w).is_some()
+                || is_compass_word(&w)
+        })
+}
+
+/// Lower-case words of direction inside a chain of containers ("in
+/// northwestern Butler County", "in southeastern Texas").
+fn is_compass_word(w: &str) -> bool {
+    let w = w.strip_suffix("ern").unwrap_or(w);
+    matches!(
+        w,
+        "north" | "south" | "east" | "west" | "northeast" | "northwest" | "southeast" | "southwest" | "central" | "mid"
+    ) || matches!(w, "upper" | "lower" | "far" | "extreme" | "eastern" | "western" | "southern" | "northern")
 }
 
 /// The token after a name when it is a capitalised area word that makes

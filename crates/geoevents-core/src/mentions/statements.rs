@@ -33,8 +33,11 @@ pub enum PlaceNoun {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
     pub noun: PlaceNoun,
-    /// Byte offset where the statement's words end; the places named after
-    /// it up to the end of the sentence are related to the name.
+    /// Byte offset where the statement's description starts (after "is"):
+    /// the places named from there to the end of the sentence are related
+    /// to the name ("a Roanoke, Virginia neighborhood", "a town in Ohio").
+    pub words_start: usize,
+    /// Byte offset where the description's place noun ends.
     pub words_end: usize,
 }
 
@@ -50,7 +53,7 @@ pub fn place_noun(word: &str) -> Option<PlaceNoun> {
         "county" | "counties" | "district" | "districts" | "raion" | "arrondissement" => PlaceNoun::SecondLevel,
         "state" | "states" | "province" | "provinces" | "governorate" | "oblast" | "prefecture" | "canton"
         | "emirate" | "territory" | "krai" | "voivodeship" => PlaceNoun::FirstLevel,
-        "region" | "area" | "department" => PlaceNoun::Area,
+        "region" | "area" | "department" | "unit" | "units" | "subdivision" => PlaceNoun::Area,
         "country" | "nation" | "kingdom" | "republic" | "sultanate" | "principality" => PlaceNoun::Country,
         "river" | "lake" | "mountain" | "mountains" | "island" | "islands" | "sea" | "bay" | "peninsula" | "valley"
         | "desert" | "volcano" | "archipelago" | "gulf" | "ocean" | "creek" | "stream" | "plateau" | "range" => {
@@ -119,35 +122,62 @@ fn skip_parenthesis(text: &str, open: usize) -> Option<usize> {
     None
 }
 
+/// Skips what may stand between a name and its statement: parentheses
+/// ("(Chinese: 海城)"), pronunciations between slashes ("/ˈtrɔɪ/") and an
+/// alias clause between commas (", also known as X,"). Returns the byte
+/// offset after them and the index of the first token there.
+fn skip_asides(toks: &Tokens, text: &str, mut pos: usize, mut i: usize) -> Option<(usize, usize)> {
+    let t = &toks.tokens;
+    for _ in 0..4 {
+        let gap = text[pos..t.get(i)?.start].trim_start();
+        let skipped = if gap.starts_with('(') || gap.starts_with('[') {
+            let open = pos + text[pos..].find(['(', '['])?;
+            skip_parenthesis(text, open)?
+        } else if gap.starts_with('/') {
+            let open = pos + text[pos..].find('/')?;
+            let close = text[open + 1..].find('/').filter(|&n| n < MAX_PARENTHESIS_BYTES)?;
+            open + 1 + close + 1
+        } else if gap.starts_with(',') && t.get(i).is_some_and(|w| is_alias_word(toks.key(w))) {
+            let comma = pos + text[pos..].find(',')?;
+            let next = text[comma + 1..].find([',', '.', ';'])?;
+            if next > MAX_PARENTHESIS_BYTES || text.as_bytes()[comma + 1 + next] != b',' {
+                return None;
+            }
+            comma + 1 + next + 1
+        } else {
+            return Some((pos, i));
+        };
+        pos = skipped;
+        while i < t.len() && t[i].start < pos {
+            i += 1;
+        }
+    }
+    Some((pos, i))
+}
+
+/// Words that open an alias clause: ", also known as ...", ", officially ...".
+fn is_alias_word(w: &str) -> bool {
+    matches!(w, "also" | "officially" | "formerly" | "locally" | "historically" | "or" | "known" | "sometimes")
+}
+
 /// The statement that follows the name ending before token `next` (and at
 /// byte `name_end`): "is a town in ...", ", a village near ...", "(...) is
 /// located in ...".
 pub fn statement_after(toks: &Tokens, text: &str, name_end: usize, next: usize) -> Option<Statement> {
     let t = &toks.tokens;
-    let mut i = next;
-    let mut pos = name_end;
-    let gap_to = |pos: usize, i: usize| -> Option<&str> { t.get(i).map(|w| text[pos..w.start].trim()) };
-    let mut gap = gap_to(pos, i)?;
-    if gap.starts_with('(') || gap.starts_with('[') {
-        let open = pos + text[pos..].find(['(', '['])?;
-        pos = skip_parenthesis(text, open)?;
-        while i < t.len() && t[i].start < pos {
-            i += 1;
-        }
-        gap = gap_to(pos, i)?;
-    }
+    let (pos, mut i) = skip_asides(toks, text, name_end, next)?;
+    let gap = text[pos..t.get(i)?.start].trim();
     let apposition = match gap {
         "" => false,
         "," => true,
         _ => return None,
     };
     let key = |i: usize| t.get(i).map(|w| toks.key(w));
+    let located = |i: usize| Statement { noun: PlaceNoun::Located, words_start: t[i].end, words_end: t[i].end };
     if !apposition {
         if !key(i).is_some_and(is_copula) {
             // "X lies on the Tigris", "X, located in ..."
-            return key(i)
-                .filter(|w| is_located(w))
-                .map(|_| Statement { noun: PlaceNoun::Located, words_end: t[i].end });
+            return key(i).filter(|w| is_located(w)).map(|_| located(i));
         }
         i += 1;
     }
@@ -157,7 +187,7 @@ pub fn statement_after(toks: &Tokens, text: &str, name_end: usize, next: usize) 
         adverbs += 1;
     }
     if key(i).is_some_and(is_located) {
-        return Some(Statement { noun: PlaceNoun::Located, words_end: t[i].end });
+        return Some(located(i));
     }
     match key(i)? {
         "a" | "an" | "the" => i += 1,
@@ -165,6 +195,7 @@ pub fn statement_after(toks: &Tokens, text: &str, name_end: usize, next: usize) 
         "one" if key(i + 1) == Some("of") && key(i + 2) == Some("the") => i += 3,
         _ => return None,
     }
+    let words_start = t[i - 1].end;
     // The last place noun of the description is its head: "a county-level
     // city", "a town and civil parish", "the state capital".
     let start = i;
@@ -179,7 +210,7 @@ pub fn statement_after(toks: &Tokens, text: &str, name_end: usize, next: usize) 
         let k = toks.key(w);
         if w.shape == Shape::Lower || k == "cdp" {
             if let Some(noun) = place_noun(k) {
-                found = Some(Statement { noun, words_end: w.end });
+                found = Some(Statement { noun, words_start, words_end: w.end });
             } else if ends_description(k) {
                 break;
             }
@@ -236,6 +267,10 @@ mod tests {
     fn parentheses_and_appositions() {
         let text = "Haicheng (Chinese: 海城; literally \"Sea City\") is a county-level city of Liaoning.";
         assert_eq!(after(text, "Haicheng"), Some(PlaceNoun::Settlement));
+        let text = "Nevada /nəˈveɪdə/ (locally NevAYda) is a city and county seat of Vernon County.";
+        assert_eq!(after(text, "Nevada"), Some(PlaceNoun::Capital));
+        let text = "Santa Catalina, also known as the Bowl of the North, is a municipality in Ilocos Sur.";
+        assert_eq!(after(text, "Santa Catalina"), Some(PlaceNoun::Settlement));
         assert_eq!(after("They fled Afrin, a Kurdish town near the border.", "Afrin"), Some(PlaceNoun::Settlement));
         assert_eq!(after("Talks in Salem, the state capital, ended.", "Salem"), Some(PlaceNoun::Capital));
     }

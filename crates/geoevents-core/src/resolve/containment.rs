@@ -113,6 +113,9 @@ pub struct Reading<'a> {
     /// The name could be a large city in a list rather than the area after
     /// a comma ("Washington, New York and Boston").
     pub list_city: &'a [bool],
+    /// The mention is a demonym ("a Mexican-American community"): it
+    /// qualifies, it does not contain.
+    pub demonym: &'a [bool],
 }
 
 /// Whether mention `j`, written after "X, ", may be read as an item of a
@@ -127,11 +130,11 @@ pub fn may_be_list_item(mentions: &[Mention], j: usize, has_large_city: bool) ->
 /// the mention's best candidate is itself an area, so areas elsewhere in its
 /// sentence are its peers, not its containers.
 pub fn containers(k: usize, doc: &Reading<'_>, names_an_area: bool) -> Vec<Container> {
-    let Reading { mentions, chosen, source, list_city } = *doc;
+    let Reading { mentions, chosen, source, list_city, demonym } = *doc;
     let m = &mentions[k];
     let mut out = Vec::new();
     let push = |j: usize, how: Containment, out: &mut Vec<Container>| {
-        if source[j] == source[k] {
+        if source[j] == source[k] || demonym[j] {
             return;
         }
         if let Some(place) = chosen[j] {
@@ -146,6 +149,7 @@ pub fn containers(k: usize, doc: &Reading<'_>, names_an_area: bool) -> Vec<Conta
     for &j in &m.related {
         push(j, Containment::Statement, &mut out);
     }
+    drop_inconsistent(&mut out);
     // Areas elsewhere in the sentence, before or after the name (mentions
     // are in text order; a run-on "sentence" is looked at only nearby). Not
     // for a name that is itself an area, as in a list of states.
@@ -173,4 +177,24 @@ pub fn named_before<'c>(
         Some(j) if mentions[j].followed_by_comma_name == Some(k) => &cands[j],
         _ => &[],
     }
+}
+
+/// Drops a direct container that lies outside another, coarser direct
+/// container: in "a village in Sioux County, Nebraska" a Sioux County of
+/// Iowa is the wrong one.
+pub fn drop_inconsistent(found: &mut Vec<Container>) {
+    let level = |k: Kind| match k {
+        Kind::Country => 1,
+        Kind::Admin1 => 2,
+        Kind::Admin2 => 3,
+        _ => 0,
+    };
+    let direct: Vec<Place<'static>> =
+        found.iter().filter(|c| c.how.is_direct() && level(c.place.kind) > 0).map(|c| c.place).collect();
+    found.retain(|c| {
+        let l = level(c.place.kind);
+        !c.how.is_direct()
+            || l == 0
+            || direct.iter().filter(|o| level(o.kind) > 0 && level(o.kind) < l).all(|o| inside(&c.place, o))
+    });
 }

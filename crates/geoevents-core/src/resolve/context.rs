@@ -156,20 +156,26 @@ const AT_CONTAINER_CONFIDENCE: f64 = 0.6;
 /// best candidate, unless that candidate lies inside it. A large city
 /// after a comma is left alone: "Miami, West Palm Beach, New York" is a list.
 pub fn container_placement(best: Option<&Cand>, found: &[Container]) -> Option<Place<'static>> {
-    let rank = |k: Kind| match k {
-        Kind::Admin1 => 1,
-        Kind::Admin2 => 2,
+    // Finer is better; a country ("a town in Serbia") counts only in a
+    // statement. Towns named with it ("a suburb of Plymouth") are not used:
+    // placing at them was measured worse on WikToR (a town of the name often
+    // stands for a county the gazetteer lacks: "in Plymouth County").
+    let rank = |c: &Container| match (c.place.kind, c.how) {
+        (Kind::Country, Containment::Statement) => 1,
+        (Kind::Admin1, _) => 2,
+        (Kind::Admin2, _) => 3,
         _ => 0,
     };
-    let finest_allowed = best.map_or(3, |c| match c.place.kind {
-        Kind::City | Kind::Other | Kind::Physical => 3,
-        Kind::Admin2 => 2,
+    let finest_allowed = best.map_or(5, |c| match c.place.kind {
+        Kind::City | Kind::Other | Kind::Physical => 5,
+        Kind::Admin2 => 3,
+        Kind::Admin1 => 2,
         _ => 0,
     });
     let finest = found
         .iter()
-        .filter(|c| c.how.is_direct() && rank(c.place.kind) > 0 && rank(c.place.kind) < finest_allowed)
-        .max_by_key(|c| (rank(c.place.kind), c.how == Containment::Statement))?;
+        .filter(|c| c.how.is_direct() && rank(c) > 0 && rank(c) < finest_allowed)
+        .max_by_key(|c| (rank(c), c.how == Containment::Statement))?;
     match best {
         Some(c) if inside(&c.place, &finest.place) => None,
         Some(c) if strong(c) && finest.how == Containment::Comma => None,
@@ -225,13 +231,16 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
         let places: Vec<Option<Place<'static>>> =
             (0..mentions.len()).map(|k| at_container[k].or_else(|| chosen[k].map(|ci| cands[k][ci].place))).collect();
         let ev = gather(&places, mentions, &source, pass > 0);
+        let demonym: Vec<bool> = (0..mentions.len())
+            .map(|k| chosen[k].is_some_and(|ci| cands[k][ci].name_kind == NameKind::Demonym))
+            .collect();
         for k in 0..mentions.len() {
             if status[k] == Status::Rejected {
                 continue;
             }
             let names_an_area = best_prior(&cands[k])
                 .is_some_and(|c| matches!(c.place.kind, Kind::Admin1 | Kind::Country | Kind::Region | Kind::Continent));
-            let doc = Reading { mentions, chosen: &places, source: &source, list_city: &list_city };
+            let doc = Reading { mentions, chosen: &places, source: &source, list_city: &list_city, demonym: &demonym };
             found[k] = containers(k, &doc, names_an_area);
             let inner: Vec<Place<'static>> = named_before(k, mentions, &cands).iter().map(|c| c.place).collect();
             score_with(source[k], &mut cands[k], &ev, &found[k], &inner);
@@ -239,6 +248,7 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
                 chosen[k] = pick(&cands[k]);
             }
         }
+        let mut placed_by_name: crate::text::fnv::FnvHashMap<&str, Place<'static>> = Default::default();
         for (k, m) in mentions.iter().enumerate() {
             // Not for a doubtful word the text does not describe ("Still, Hawaii's ...").
             let doubtful = m.cues.common_word || m.cues.surname || m.cues.person_elsewhere;
@@ -247,6 +257,16 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
             } else {
                 None
             };
+            if let Some(p) = at_container[k] {
+                placed_by_name.entry(m.key.as_str()).or_insert(p);
+            }
+        }
+        // Later mentions of a placed name that the text does not place again go with it.
+        for (k, m) in mentions.iter().enumerate() {
+            if at_container[k].is_none() && status[k] != Status::Rejected && !found[k].iter().any(|c| c.how.is_direct())
+            {
+                at_container[k] = placed_by_name.get(m.key.as_str()).copied();
+            }
         }
     }
 
