@@ -272,10 +272,46 @@ fn related(text: &str, out: &[Mention], from: usize, st: &Statement, sentence: u
     if let Some(j) = inside.filter(|&j| out[j].start < st.words_end) {
         found.extend(chain(j).into_iter().filter(|&j| out[j].start < st.words_end));
     }
-    if let Some(j) = (from..out.len()).take_while(|&j| in_sentence(j)).find(|&j| out[j].start >= st.words_end) {
+    // The chain after the description starts right after its noun: "a town
+    // in Carroll County", not "a railroad town in 1875 when the Maine ...".
+    let after = (from..out.len()).take_while(|&j| in_sentence(j)).find(|&j| out[j].start >= st.words_end);
+    if let Some(j) = after.filter(|&j| opens_containers(&text[st.words_end..out[j].start])) {
         found.extend(chain(j));
     }
     found
+}
+
+/// Whether the text between a statement's noun and the next name may lead
+/// to its containers: "(CDP) in", "located in the heart of"; not "in 1875
+/// when the", "named after", "bordering".
+fn opens_containers(gap: &str) -> bool {
+    gap.len() <= 80
+        && !gap.contains(['.', ';', ':'])
+        && !gap.chars().any(|c| c.is_ascii_digit())
+        && gap.split(|c: char| !c.is_alphanumeric()).all(|w| {
+            !matches!(
+                w.to_lowercase().as_str(),
+                "when"
+                    | "where"
+                    | "which"
+                    | "who"
+                    | "that"
+                    | "after"
+                    | "before"
+                    | "named"
+                    | "since"
+                    | "because"
+                    | "but"
+                    | "with"
+                    | "bordering"
+                    | "across"
+                    | "from"
+                    | "for"
+                    | "by"
+                    | "like"
+                    | "than"
+            )
+        })
 }
 
 /// Whether the text between two names keeps them in one chain of
@@ -285,8 +321,34 @@ fn links_containers(gap: &str) -> bool {
         && !gap.contains(['.', ';', ':'])
         && gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| {
             let w = w.to_lowercase();
-            matches!(w.as_str(), "in" | "of" | "the" | "within" | "and" | "u" | "s")
-                || is_area_word(&w)
+            matches!(
+                w.as_str(),
+                "in" | "of"
+                    | "the"
+                    | "within"
+                    | "and"
+                    | "u"
+                    | "s"
+                    | "on"
+                    | "at"
+                    | "coast"
+                    | "shore"
+                    | "bank"
+                    | "banks"
+                    | "side"
+                    | "part"
+                    | "portion"
+                    | "edge"
+                    | "outskirts"
+                    | "heart"
+                    | "shire"
+                    | "located"
+                    | "situated"
+                    | "lying"
+                    | "near"
+                    | "just"
+                    | "administratively"
+            ) || is_area_word(&w)
                 || statements::place_noun(&w).is_some()
                 || is_compass_word(&w)
         })

@@ -104,7 +104,14 @@ pub fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
             let mut s = prior(&place, p.name_kind, mt, &mut reasons);
             if m.cues.area_word_after {
                 let wanted = if m.cues.second_level_area { Kind::Admin2 } else { Kind::Admin1 };
-                s = if place.kind == wanted || place.kind == Kind::Region { (s + 0.2).min(1.0) } else { s * 0.3 };
+                // The other level counts a little: a Philippine "province" is a second-level division.
+                s = if place.kind == wanted || place.kind == Kind::Region {
+                    (s + 0.2).min(1.0)
+                } else if matches!(place.kind, Kind::Admin1 | Kind::Admin2) {
+                    (s + 0.1).min(1.0)
+                } else {
+                    s * 0.3
+                };
             }
             Cand::new(place, p.name_kind, s)
         })

@@ -90,9 +90,11 @@ pub fn fit_statement(noun: PlaceNoun, cands: &mut [Cand]) {
     for c in cands.iter_mut() {
         let kind = c.place.kind;
         let (bonus, factor) = match noun {
+            // A municipality may be a second-level division under its own
+            // name; "Macon" for Macon County is no town.
             PlaceNoun::Settlement => match kind {
                 Kind::City | Kind::Other => (0.05, 1.0),
-                Kind::Admin2 => (0.0, 0.9),
+                Kind::Admin2 if c.name_kind == NameKind::Main => (0.0, 0.9),
                 _ => (0.0, 0.5),
             },
             PlaceNoun::Capital => match kind {
@@ -100,13 +102,18 @@ pub fn fit_statement(noun: PlaceNoun, cands: &mut [Cand]) {
                 Kind::City => (0.0, 1.0),
                 _ => (0.0, 0.5),
             },
+            // Type words map to levels differently by country (a Philippine
+            // province is a GeoNames second-level division): the other
+            // level is only a little worse.
             PlaceNoun::SecondLevel => match kind {
                 Kind::Admin2 => (0.2, 1.0),
+                Kind::Admin1 => (0.1, 1.0),
                 Kind::City => (0.0, 0.6),
                 _ => (0.0, 0.5),
             },
             PlaceNoun::FirstLevel => match kind {
                 Kind::Admin1 | Kind::Region => (0.2, 1.0),
+                Kind::Admin2 => (0.1, 1.0),
                 _ => (0.0, 0.5),
             },
             PlaceNoun::Area => match kind {
@@ -298,19 +305,31 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
     }
     // One sense per discourse: a name the text establishes somewhere means
     // the same place wherever the text does not say otherwise.
-    let mut anchor_of: crate::text::fnv::FnvHashMap<&str, usize> = Default::default();
+    // The anchor is the first mention the text describes and places, else
+    // the first it places ("Jerusalem (named for Jerusalem, Israel) is a
+    // settlement ... New Zealand": the described one).
+    let mut anchor_of: crate::text::fnv::FnvHashMap<&str, (bool, usize)> = Default::default();
     for k in 0..mentions.len() {
         let anchored = at_container[k].is_some() || chosen[k].is_some_and(|ci| cands[k][ci].contained);
         if status[k] == Status::Accepted && anchored {
-            anchor_of.entry(mentions[k].key.as_str()).or_insert(k);
+            let is_described = described(&mentions[k]);
+            let entry = anchor_of.entry(mentions[k].key.as_str()).or_insert((is_described, k));
+            if is_described && !entry.0 {
+                *entry = (true, k);
+            }
         }
     }
+    let anchor_of: crate::text::fnv::FnvHashMap<&str, usize> =
+        anchor_of.into_iter().map(|(k, (_, a))| (k, a)).collect();
+    // Later mentions follow the anchor unless a comma says otherwise ("named
+    // after Toledo, Ohio"); a later statement does not ("Lewiston is the
+    // principal city of the Lewiston–Clarkston area, Washington").
     for k in 0..mentions.len() {
         let Some(&a) = anchor_of.get(mentions[k].key.as_str()) else { continue };
-        if a == k || status[k] != Status::Accepted || at_container[k].is_some() {
+        if a == k || status[k] != Status::Accepted {
             continue;
         }
-        if chosen[k].is_some_and(|ci| cands[k][ci].contained) {
+        if found[k].iter().any(|c| c.how == Containment::Comma && c.establishes()) {
             continue;
         }
         if let Some(place) = at_container[a] {
@@ -318,6 +337,7 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
         } else if let Some(anchor) = chosen[a].map(|ci| cands[a][ci].place.index) {
             if let Some(ci) = cands[k].iter().position(|c| c.place.index == anchor) {
                 chosen[k] = Some(ci);
+                at_container[k] = None;
             }
         }
     }

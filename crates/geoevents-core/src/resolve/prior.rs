@@ -8,7 +8,9 @@
 //! the shortened name of the region named after it ("Aleppo" is the city,
 //! "Hama" the Syrian city); a first-level region beats a small town.
 
+use crate::gazetteer::writer::strip_area_words;
 use crate::gazetteer::{Kind, NameKind, Place};
+use crate::text::fold::fold;
 
 /// How the query met the name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,7 +114,8 @@ pub fn prior(place: &Place<'_>, name_kind: NameKind, match_type: MatchType, reas
 }
 
 /// The seat-city rule: where a first-level region and its seat share a name
-/// ("Erbil", "Baghdad"), the bare name means the city. Lifts such a city just
+/// ("Erbil", "Baghdad"), the bare name means the city; "Oklahoma" is the
+/// state, its seat being "Oklahoma City". Lifts such a city just
 /// above the region. `score` and `set_score` read and write a candidate's score.
 pub fn seat_city_first<T>(
     cands: &mut [T],
@@ -126,12 +129,17 @@ pub fn seat_city_first<T>(
             continue;
         }
         let (code, region_score) = (region.admin1_code.to_string(), score(&cands[i]));
+        let region_key = fold(region.name);
+        let region_short = strip_area_words(&region_key).unwrap_or(&region_key).to_string();
         for city_cand in cands.iter_mut() {
             let city = place(city_cand);
+            // The same name: "Erbil" and "Erbil", "Ḩamāh" and "Hama Governorate";
+            // not "Oklahoma City" for "Oklahoma".
             if city.kind == Kind::City
                 && matches!(city.feature_code, "PPLA" | "PPLC")
                 && city.admin1_code == code
                 && score(city_cand) <= region_score
+                && fold(city.name) == region_short
             {
                 set_score(city_cand, region_score + 0.01);
             }
