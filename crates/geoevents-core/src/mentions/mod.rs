@@ -5,6 +5,7 @@
 //! is decided in `resolve`.
 
 pub mod abbreviation;
+pub mod distance;
 pub mod find;
 pub mod lexicon;
 pub mod statements;
@@ -87,6 +88,8 @@ pub struct Mention {
     /// The mentions after the statement in the same sentence (indices into
     /// the mention list): the places that contain the name or lie near it.
     pub related: Vec<usize>,
+    /// Mentions the text puts this place a distance from, in km ("44 km from Shimla").
+    pub near: Vec<(usize, f64)>,
     /// Index of the sentence (see [`split_sentences`]) and of the paragraph
     /// (text between line breaks) the mention is in.
     pub sentence: u32,
@@ -128,6 +131,7 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
             list_continues: false,
             statement: if is_pronoun(&m.key) { None } else { statements::statement_after(&toks, text, end, next) },
             related: Vec::new(),
+            near: Vec::new(),
             sentence: 0,
             paragraph: 0,
             unlisted: None,
@@ -150,6 +154,7 @@ pub fn recognize(store: &Store, text: &str) -> Vec<Mention> {
             list_continues: false,
             statement: statements::statement_after(&toks, text, last.end, u.last),
             related: Vec::new(),
+            near: Vec::new(),
             sentence: 0,
             paragraph: 0,
             unlisted: Some(u.reason),
@@ -232,7 +237,7 @@ fn link_mentions(text: &str, out: &mut [Mention], anaphoric: &[(usize, Statement
     }
     for k in 0..out.len() {
         let Some(st) = out[k].statement.clone() else { continue };
-        out[k].related = related(text, out, k + 1, &st, out[k].sentence);
+        (out[k].related, out[k].near) = related(text, out, k + 1, &st, out[k].sentence);
     }
     for (subject, st) in anaphoric {
         let first_after = out.partition_point(|m| m.start < *subject);
@@ -245,8 +250,9 @@ fn link_mentions(text: &str, out: &mut [Mention], anaphoric: &[(usize, Statement
         else {
             continue;
         };
-        let more = related(text, out, first_after, st, sentence);
+        let (more, near) = related(text, out, first_after, st, sentence);
         out[k].related.extend(more);
+        out[k].near.extend(near);
     }
 }
 
@@ -256,29 +262,46 @@ fn link_mentions(text: &str, out: &mut [Mention], anaphoric: &[(usize, Statement
 /// `sentence`, looking from mention `from` on. A chain goes on over commas
 /// and words like "in", "of the", "province" and stops at any other word:
 /// in "a city in Heilongjiang, bordering Russia" Russia is no container.
-fn related(text: &str, out: &[Mention], from: usize, st: &Statement, sentence: u32) -> Vec<usize> {
+fn related(text: &str, out: &[Mention], from: usize, st: &Statement, sentence: u32) -> (Vec<usize>, Vec<(usize, f64)>) {
     let in_sentence = |j: usize| j < out.len() && out[j].sentence == sentence;
-    let chain = |first: usize| -> Vec<usize> {
+    let mut near = Vec::new();
+    let chain = |first: usize, near: &mut Vec<(usize, f64)>| -> Vec<usize> {
         let mut chain = vec![first];
         let mut j = first;
-        while in_sentence(j + 1) && links_containers(&text[out[j].end..out[j + 1].start]) {
-            j += 1;
-            chain.push(j);
+        while in_sentence(j + 1) {
+            let gap = &text[out[j].end..out[j + 1].start];
+            if links_containers(gap) {
+                j += 1;
+                chain.push(j);
+            } else {
+                // ", 74 miles (119 km) west of Houston" ends the chain with a distance.
+                if let Some(km) = distance::distance_km(gap) {
+                    near.push((j + 1, km));
+                }
+                break;
+            }
         }
         chain
     };
     let mut found = Vec::new();
     let inside = (from..out.len()).take_while(|&j| in_sentence(j)).find(|&j| out[j].start >= st.words_start);
     if let Some(j) = inside.filter(|&j| out[j].start < st.words_end) {
-        found.extend(chain(j).into_iter().filter(|&j| out[j].start < st.words_end));
+        found.extend(chain(j, &mut near).into_iter().filter(|&j| out[j].start < st.words_end));
     }
     // The chain after the description starts right after its noun: "a town
-    // in Carroll County", not "a railroad town in 1875 when the Maine ...".
+    // in Carroll County", not "a railroad town in 1875 when the Maine ...";
+    // or it starts with a distance: "a settlement 10 km east of Stratford, New Zealand".
     let after = (from..out.len()).take_while(|&j| in_sentence(j)).find(|&j| out[j].start >= st.words_end);
-    if let Some(j) = after.filter(|&j| opens_containers(&text[st.words_end..out[j].start])) {
-        found.extend(chain(j));
+    if let Some(j) = after {
+        let gap = &text[st.words_end..out[j].start];
+        if opens_containers(gap) {
+            found.extend(chain(j, &mut near));
+        } else if let Some(km) = distance::distance_km(gap) {
+            near.push((j, km));
+            found.extend(chain(j, &mut near).into_iter().skip(1));
+        }
     }
-    found
+    (found, near)
 }
 
 /// Whether the text between a statement's noun and the next name may lead

@@ -189,6 +189,12 @@ pub fn statement_after(toks: &Tokens, text: &str, name_end: usize, next: usize) 
     if key(i).is_some_and(is_located) {
         return Some(located(i));
     }
+    // "Chail is 44 km from Shimla": a distance straight after the verb.
+    if !apposition
+        && t.get(i).is_some_and(|w| w.shape == Shape::Uncased && toks.key(w).starts_with(|c: char| c.is_ascii_digit()))
+    {
+        return Some(located(i - 1));
+    }
     match key(i)? {
         "a" | "an" | "the" => i += 1,
         // "one of the ..."

@@ -17,6 +17,8 @@ pub enum Containment {
     Statement,
     /// An area named elsewhere in the same sentence.
     Sentence,
+    /// "X is 44 km from Y": Y is the place, X lies that far from it.
+    Distance,
 }
 
 impl Containment {
@@ -25,12 +27,13 @@ impl Containment {
         match self {
             Containment::Comma | Containment::Statement => 0.6,
             Containment::Sentence => SENTENCE_BONUS,
+            Containment::Distance => DISTANCE_BONUS,
         }
     }
 
     /// The text puts the name in this very place (not just nearby in the text).
     pub fn is_direct(self) -> bool {
-        matches!(self, Containment::Comma | Containment::Statement)
+        matches!(self, Containment::Comma | Containment::Statement | Containment::Distance)
     }
 }
 
@@ -43,14 +46,34 @@ pub const CONTAINS_BONUS: f64 = 0.3;
 /// Mentions looked at on either side within a sentence.
 const SENTENCE_REACH: usize = 20;
 
+/// Bonus for a candidate at the distance the text gives from a named place.
+pub const DISTANCE_BONUS: f64 = 0.4;
+/// Distances up to this (km) place an unlisted name at the named place.
+pub const PLACE_WITHIN_KM: f64 = 100.0;
+
 /// A place that contains a mention or lies near it, and how the text says so.
 #[derive(Debug, Clone)]
 pub struct Container {
     pub place: Place<'static>,
     pub how: Containment,
+    /// For [`Containment::Distance`]: the distance the text gives, km.
+    pub km: Option<f64>,
 }
 
 impl Container {
+    /// Whether `p` fits what the text says: inside the place, or at about
+    /// the stated distance from it.
+    pub fn fits(&self, p: &Place<'_>) -> bool {
+        match (self.how, self.km) {
+            (Containment::Distance, Some(km)) => {
+                matches!(p.kind, Kind::City | Kind::Other | Kind::Physical)
+                    && p.index != self.place.index
+                    && (distance_km(p.lat, p.lon, self.place.lat, self.place.lon) - km).abs() <= (0.35 * km).max(20.0)
+            }
+            _ => inside(p, &self.place),
+        }
+    }
+
     /// Whether a name inside this container is thereby shown to be a place:
     /// a statement ("X is a town in Y"), or a comma before a region, a
     /// district or a town ("Mitchell, South Dakota"). "Freeland, U.S. Trade
@@ -60,6 +83,7 @@ impl Container {
             Containment::Statement => true,
             Containment::Comma => matches!(self.place.kind, Kind::Admin1 | Kind::Admin2 | Kind::City),
             Containment::Sentence => false,
+            Containment::Distance => true,
         }
     }
 }
@@ -133,21 +157,26 @@ pub fn containers(k: usize, doc: &Reading<'_>, names_an_area: bool) -> Vec<Conta
     let Reading { mentions, chosen, source, list_city, demonym } = *doc;
     let m = &mentions[k];
     let mut out = Vec::new();
-    let push = |j: usize, how: Containment, out: &mut Vec<Container>| {
+    let push = |j: usize, how: Containment, km: Option<f64>, out: &mut Vec<Container>| {
         if source[j] == source[k] || demonym[j] {
             return;
         }
         if let Some(place) = chosen[j] {
             if !out.iter().any(|c: &Container| c.place.index == place.index) {
-                out.push(Container { place, how });
+                out.push(Container { place, how, km });
             }
         }
     };
     if let Some(j) = m.followed_by_comma_name.filter(|&j| !list_city[j]) {
-        push(j, Containment::Comma, &mut out);
+        push(j, Containment::Comma, None, &mut out);
     }
     for &j in &m.related {
-        push(j, Containment::Statement, &mut out);
+        push(j, Containment::Statement, None, &mut out);
+    }
+    for &(j, km) in &m.near {
+        if chosen[j].is_some_and(|p| p.kind == Kind::City) {
+            push(j, Containment::Distance, Some(km), &mut out);
+        }
     }
     drop_inconsistent(&mut out);
     // Areas elsewhere in the sentence, before or after the name (mentions
@@ -160,7 +189,7 @@ pub fn containers(k: usize, doc: &Reading<'_>, names_an_area: bool) -> Vec<Conta
     let hi = mentions.partition_point(|o| o.sentence <= m.sentence).min(k + SENTENCE_REACH + 1);
     for j in lo..hi {
         if j != k && chosen[j].is_some_and(|p| matches!(p.kind, Kind::Admin1 | Kind::Admin2)) {
-            push(j, Containment::Sentence, &mut out);
+            push(j, Containment::Sentence, None, &mut out);
         }
     }
     out

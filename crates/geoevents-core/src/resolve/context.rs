@@ -22,7 +22,9 @@
 use super::acceptance::{described, needs_support, reject_reason};
 use super::candidates::{cached_candidates, pick, strong, Cand};
 use super::confidence::confidence;
-use super::containment::{containers, inside, may_be_list_item, named_before, Container, Containment, Reading};
+use super::containment::{
+    containers, may_be_list_item, named_before, Container, Containment, Reading, PLACE_WITHIN_KM,
+};
 use super::evidence::{gather, score_with, sources};
 use super::metonym::{acts_as_government, metonym};
 use super::prior::{prior, MatchType};
@@ -171,6 +173,8 @@ pub fn container_placement(best: Option<&Cand>, found: &[Container]) -> Option<P
         (Kind::Country, Containment::Statement) => 1,
         (Kind::Admin1, _) => 2,
         (Kind::Admin2, _) => 3,
+        // "a village 10 km east of Stratford": at Stratford.
+        (Kind::City, Containment::Distance) if c.km.is_some_and(|km| km <= PLACE_WITHIN_KM) => 4,
         _ => 0,
     };
     let finest_allowed = best.map_or(5, |c| match c.place.kind {
@@ -184,7 +188,7 @@ pub fn container_placement(best: Option<&Cand>, found: &[Container]) -> Option<P
         .filter(|c| c.how.is_direct() && rank(c) > 0 && rank(c) < finest_allowed)
         .max_by_key(|c| (rank(c), c.how == Containment::Statement))?;
     match best {
-        Some(c) if inside(&c.place, &finest.place) => None,
+        Some(c) if finest.fits(&c.place) => None,
         Some(c) if strong(c) && finest.how == Containment::Comma => None,
         _ => Some(finest.place),
     }
@@ -392,7 +396,7 @@ fn placed_at_container(k: usize, m: &Mention, area: Place<'static>) -> Resolutio
         mention_type: MentionType::Place,
         confidence: AT_CONTAINER_CONFIDENCE,
         reasons: vec![format!(
-            "placed at {} ({}, {}), which the text says contains it; {why}",
+            "placed at {} ({}, {}), which the text says contains it or lies near it; {why}",
             area.name, area.kind, area.country_code
         )],
     }
@@ -407,8 +411,11 @@ fn resolution(text: &str, k: usize, m: &Mention, cands: &[Cand], ci: usize, foun
     if let Some(noun) = stated_noun(m) {
         reasons.push(format!("the text says what it is ({noun:?})").to_lowercase());
     }
-    for c in found.iter().filter(|c| super::containment::inside(&top.place, &c.place)) {
-        reasons.push(format!("inside {} ({}), {:?} in the text", c.place.name, c.place.kind, c.how).to_lowercase());
+    for c in found.iter().filter(|c| c.fits(&top.place)) {
+        reasons.push(match c.km {
+            Some(km) => format!("{km:.0} km from {} ({}), as the text says", c.place.name, c.place.kind),
+            None => format!("inside {} ({}), {:?} in the text", c.place.name, c.place.kind, c.how).to_lowercase(),
+        });
     }
     let mut why = Vec::new();
     prior(&top.place, top.name_kind, MatchType::Alternate, &mut why);

@@ -130,7 +130,7 @@ pub fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, containers: &[Con
         }
         let mut in_sentence_area = false;
         for container in containers {
-            if inside(p, &container.place) {
+            if container.fits(p) {
                 if container.how == Containment::Sentence {
                     in_sentence_area = true;
                 } else {
