@@ -4,7 +4,7 @@
 //! ("Kansas.") never takes the period that ends its sentence.
 
 use super::find::NameMatch;
-use crate::gazetteer::{NameKind, Posting, Store};
+use crate::gazetteer::{Kind, NameKind, Posting, Store};
 use crate::text::tokens::{Shape, Tokens};
 
 /// Longest abbreviation checked, in letters ("Calif", "Tenn").
@@ -47,12 +47,20 @@ pub fn end_with_period(store: &Store, toks: &Tokens, text: &str, m: &NameMatch) 
     if written.chars().count() > MAX_LETTERS || last.shape != Shape::Capitalized {
         return end;
     }
-    // The written form must be some place's alternate name abbreviating its
-    // main name, and no place's own name ("Kent." is Kent).
+    // The written form must abbreviate the main name of a place it is an
+    // alternate name of: of a state or country ("Kan." for Kansas, though
+    // some village is called Kan), or of any place when no place has it as
+    // its own name ("Kent." is Kent).
     let mut postings: Vec<Posting> = Vec::new();
     store.postings_of(m.value, &mut postings);
     let own_name = postings.iter().any(|p| p.name_kind == NameKind::Main);
-    if !own_name && postings.iter().any(|p| abbreviates(&written, store.place(p.record).name)) {
+    let abbreviated = |p: &Posting| {
+        let place = store.place(p.record);
+        p.name_kind != NameKind::Main
+            && (!own_name || matches!(place.kind, Kind::Admin1 | Kind::Country))
+            && abbreviates(&written, place.name)
+    };
+    if postings.iter().any(abbreviated) {
         end + 1
     } else {
         end

@@ -460,3 +460,8 @@ pub fn is_pronoun(folded: &str) -> bool {
             | "one"
     )
 }
+
+/// Adverbs that make the next word an adjective: "very", "so", "too".
+pub fn is_intensifier(folded: &str) -> bool {
+    matches!(folded, "very" | "so" | "too" | "quite" | "really" | "pretty" | "rather" | "extremely" | "fairly" | "less")
+}

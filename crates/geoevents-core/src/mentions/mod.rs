@@ -62,6 +62,8 @@ pub struct Cues {
     pub after_locative: bool,
     /// After "of": "Mark Kitsmore, of Tyler, said" (a place), "allies of Damascus" (a government).
     pub after_of: bool,
+    /// After "very", "so", "too", ...: an adjective ("a very Nice day").
+    pub after_intensifier: bool,
     /// Straight after a lower-case article joined by a hyphen ("al-Sudani").
     pub after_article: bool,
     /// Opens the text in capitals and is followed by a comma or dash: a dateline.
@@ -436,7 +438,9 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
         }
         // A capitalised word before the name makes it part of a longer name,
         // unless that word only has its capital for opening the sentence.
-        if is_capitalised(p.shape) && !is_name_connector(pk) && !p.sentence_start {
+        // "Tehrik-i-Taliban Pakistan": a word after a hyphen opens nothing.
+        let opens = p.sentence_start && !(first >= 2 && t[first - 2].hyphen_after);
+        if is_capitalised(p.shape) && !is_name_connector(pk) && !opens {
             cues.inside_longer_name = true;
         }
     }
@@ -462,6 +466,8 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
             "in" | "at" | "from" | "near" | "outside" | "across" | "around" | "inside"
         );
     cues.after_of = first > 0 && t[first - 1].joins_next && toks.key(&t[first - 1]) == "of";
+    // "a very Nice day": after an intensifier a common word is the adjective.
+    cues.after_intensifier = first > 0 && t[first - 1].joins_next && is_intensifier(toks.key(&t[first - 1]));
     if last - first == 1 && last < t.len() && text[t[last - 1].end..t[last].start].trim().is_empty() {
         cues.speaker = is_speech_verb(toks.key(&t[last]));
     }

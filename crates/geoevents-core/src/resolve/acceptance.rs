@@ -7,6 +7,7 @@
 use super::candidates::{best, strong, Cand};
 use super::metonym::can_govern;
 use crate::gazetteer::{Kind, NameKind};
+use crate::mentions::lexicon::is_common_word;
 use crate::mentions::Mention;
 
 /// Why a mention is not a place.
@@ -79,6 +80,24 @@ pub fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<Verdict> {
     if c.person_elsewhere {
         return soft("a person's name: used so elsewhere in the text");
     }
+    if c.after_intensifier && (c.common_word || m.key.split(' ').all(is_common_word)) {
+        return hard("an adjective after \"very\", \"so\", \"too\"");
+    }
+    // A phrase of common words that is only some place's alternate name and
+    // a translation ("White House" is Casablanca in English) is the phrase:
+    // measured on the news corpora, where such phrases are buildings and
+    // offices. Not for English-speaking countries, whose alternate names are
+    // English ("Fort Hood", "Garden City"), nor for countries and regions
+    // ("Ivory Coast").
+    if m.key.contains(' ')
+        && m.key.split(' ').all(is_common_word)
+        && top.name_kind == NameKind::Alternate
+        && !matches!(top.place.kind, Kind::Country | Kind::Admin1 | Kind::Region | Kind::Continent)
+        && !english_speaking(top.place.country_code)
+        && !shares_a_word(&m.key, top.place.name)
+    {
+        return soft("a phrase of common English words, and not the place's own name");
+    }
     // A common word that is only some place's alternate name ("Polio" is
     // Poland in Esperanto) is the word, except for a major city ("Mecca").
     let major_city = top.place.kind == Kind::City && top.place.population >= 1_000_000;
@@ -106,7 +125,13 @@ pub fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
             // million ("Mecca", "Shanghai") is the place; a smaller one needs local support.
             let major =
                 c.place.kind == Kind::City && (c.place.population >= 1_000_000 || c.place.feature_code == "PPLC");
-            matches!(c.place.kind, Kind::Country | Kind::Continent) || major || (strong(c) && c.locally_supported)
+            // "officials in Sake", "flooding in Mobile": after "in", "near",
+            // a capitalised word is a place when the document backs it or it is large.
+            let located = cues.after_locative && (strong(c) || c.supported);
+            matches!(c.place.kind, Kind::Country | Kind::Continent)
+                || major
+                || located
+                || (strong(c) && c.locally_supported)
         };
         if !ok {
             return Some("a common English word without support from the document");
@@ -119,4 +144,16 @@ pub fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
         return Some("a small place with no support in the document");
     }
     None
+}
+
+/// Countries where English is the language of most place names.
+fn english_speaking(cc: &str) -> bool {
+    matches!(cc, "US" | "GB" | "IE" | "CA" | "AU" | "NZ" | "JM" | "BS" | "BB" | "TT" | "GY" | "BZ" | "LR" | "SL")
+}
+
+/// Whether the folded phrase and the place's name have a word in common
+/// (then the phrase is no translation: "Santa Maria Valley", "La Manga").
+fn shares_a_word(key: &str, name: &str) -> bool {
+    let name = crate::text::fold::fold(name);
+    key.split(' ').any(|w| name.split(' ').any(|n| n == w))
 }
