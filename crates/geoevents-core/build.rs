@@ -6,6 +6,9 @@
 // A build script reports failure by panicking: expect is the right tool here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "src/atomic.rs"]
+#[allow(dead_code)]
+pub mod atomic;
 #[path = "src/text/fold.rs"]
 #[allow(dead_code)]
 pub mod fold;
@@ -35,6 +38,7 @@ fn main() {
     let tsv = PathBuf::from(PLACES_TSV);
     for watched in [
         PLACES_TSV,
+        "src/atomic.rs",
         "src/text/fold.rs",
         "src/gazetteer/layout.rs",
         "src/gazetteer/record.rs",

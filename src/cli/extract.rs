@@ -92,6 +92,12 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
         (None, true) => None,
     };
     let out_path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    // Temporaries that killed runs left where we are about to write.
+    for folder in args.output.as_deref().map(super::output::folder_of).into_iter().chain(layers_dir.clone()) {
+        for removed in super::output::sweep_stale_temporaries(&folder) {
+            eprintln!("geoevents: removed the stale temporary file {}", removed.display());
+        }
+    }
     let mut sink = if want_jsonl {
         Some(Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?)
     } else {

@@ -1,4 +1,7 @@
-//! RSS, Atom and JSON Feed documents to entries, with `feed-rs`.
+//! RSS, Atom and JSON Feed documents to entries, with `feed-rs` (which
+//! reads the XML declaration's encoding itself).
+
+use super::FeedError;
 
 /// One entry of a feed: what `geoevents run` needs of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,12 +18,12 @@ pub struct FeedEntry {
 
 /// The entries of a feed, in feed order, without duplicate URLs. `base` is
 /// where the feed came from: relative links are made absolute against it.
-pub fn parse_feed(bytes: &[u8], base: &str) -> Result<Vec<FeedEntry>, String> {
+pub fn parse_feed(bytes: &[u8], base: &str) -> Result<Vec<FeedEntry>, FeedError> {
     let feed = feed_rs::parser::Builder::new()
         .base_uri(Some(base))
         .build()
         .parse(bytes)
-        .map_err(|e| format!("not a feed: {e}"))?;
+        .map_err(|e| FeedError::NotAFeed { url: base.to_string(), message: e.to_string() })?;
     let base_url = reqwest::Url::parse(base).ok();
     let mut seen = std::collections::HashSet::new();
     let mut entries = Vec::new();
