@@ -21,15 +21,18 @@ pub enum OutputFormat {
     Layer(LayerFormat),
 }
 
+/// A `--format` that is none of those.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown format {0:?}: expected jsonl, geojson, geojsonseq, csv or gpkg")]
+pub struct UnknownFormat(String);
+
 impl std::str::FromStr for OutputFormat {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Self, UnknownFormat> {
         if s.eq_ignore_ascii_case("jsonl") {
             return Ok(OutputFormat::Jsonl);
         }
-        s.parse::<LayerFormat>()
-            .map(OutputFormat::Layer)
-            .map_err(|_| format!("unknown format {s:?}: expected jsonl, geojson, geojsonseq, csv or gpkg"))
+        s.parse::<LayerFormat>().map(OutputFormat::Layer).map_err(|_| UnknownFormat(s.to_string()))
     }
 }
 

@@ -89,19 +89,25 @@ impl From<geoevents_core::ingest::IngestError> for CliError {
     }
 }
 
+/// `run`'s state errors: the state cannot be written (5), or another run
+/// holds its lock (9). `status` reads the state and maps its errors to 3.
 impl From<crate::state::StateError> for CliError {
     fn from(e: crate::state::StateError) -> Self {
-        CliError::new(Exit::OutputFailed, e.to_string())
+        use crate::state::{lock::LockError, StateError};
+        match e {
+            StateError::Lock(LockError::Held { .. }) => {
+                CliError::new(Exit::Locked, format!("{e}; not starting a second run on the same state"))
+            }
+            StateError::Lock(LockError::Io { .. }) | StateError::Database { .. } => {
+                CliError::new(Exit::OutputFailed, e.to_string())
+            }
+        }
     }
 }
 
 impl From<crate::state::lock::LockError> for CliError {
     fn from(e: crate::state::lock::LockError) -> Self {
-        use crate::state::lock::LockError as L;
-        match e {
-            L::Held { .. } => CliError::new(Exit::Locked, format!("{e}; not starting a second run on the same state")),
-            L::Io { .. } => CliError::new(Exit::OutputFailed, e.to_string()),
-        }
+        crate::state::StateError::Lock(e).into()
     }
 }
 
