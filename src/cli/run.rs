@@ -444,14 +444,14 @@ async fn run_feed(ctx: &Arc<Ctx>, feed: &FeedConfig, counts: &Arc<Counts>) -> Re
             return Err(e.into());
         }
     };
-    let (bytes, validators) = match fetched {
+    let (bytes, validators, content_type) = match fetched {
         Fetched::NotModified => {
             record("not modified", None, None, None);
             return Ok(0);
         }
-        Fetched::Body { bytes, validators, .. } => (bytes, validators),
+        Fetched::Body { bytes, validators, content_type, .. } => (bytes, validators, content_type),
     };
-    let mut entries = match parse_feed(&bytes, &feed.url) {
+    let mut entries = match parse_feed(&bytes, &feed.url, content_type.as_deref()) {
         Ok(e) => e,
         Err(e) => {
             record("error", Some(&e.to_string()), None, None);

@@ -69,7 +69,7 @@ pub fn sniff(bytes: &[u8], content_type: Option<&str>) -> (&'static Encoding, Ch
     if let Some((encoding, _)) = Encoding::for_bom(bytes) {
         return (encoding, CharsetSource::ByteOrderMark);
     }
-    if let Some(encoding) = content_type.and_then(charset_param).and_then(|l| Encoding::for_label(l.as_bytes())) {
+    if let Some(encoding) = content_type.and_then(http_charset) {
         return (encoding, CharsetSource::HttpHeader);
     }
     if let Some(encoding) = meta_charset(bytes) {
@@ -78,9 +78,25 @@ pub fn sniff(bytes: &[u8], content_type: Option<&str>) -> (&'static Encoding, Ch
     (UTF_8, CharsetSource::Default)
 }
 
+/// The encoding named by the `charset` parameter of a `Content-Type`
+/// header value, if it names a known one.
+pub fn http_charset(content_type: &str) -> Option<&'static Encoding> {
+    charset_param(content_type).and_then(|l| Encoding::for_label(l.as_bytes()))
+}
+
 /// The page's text, or why it cannot be read.
 pub(crate) fn decode_page<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Result<Cow<'a, str>, CharsetError> {
     let (encoding, source) = sniff(bytes, content_type);
+    decode_as(bytes, encoding, source)
+}
+
+/// `bytes` as text in `encoding` (chosen from `source`), skipping that
+/// encoding's byte order mark; malformed bytes are an error, not replaced.
+pub fn decode_as<'a>(
+    bytes: &'a [u8],
+    encoding: &'static Encoding,
+    source: CharsetSource,
+) -> Result<Cow<'a, str>, CharsetError> {
     let bom_len = match Encoding::for_bom(bytes) {
         Some((bom_encoding, len)) if bom_encoding == encoding => len,
         _ => 0,
