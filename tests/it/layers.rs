@@ -11,9 +11,10 @@
 
 use crate::util::{dir_entries, fixture, temp_dir};
 use geoevents_core::layers::{
-    write_layers_styled, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Value,
+    finite, write_layer_set, AnyLayer, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Row, SetOptions,
 };
 use geoevents_gpkg::GpkgWriter;
+use serde::Serialize;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,12 +22,21 @@ use std::time::Instant;
 
 // ---------------------------------------------------------------- the layers
 
-fn s(v: &str) -> Value {
-    Value::Str(v.to_string())
+#[derive(Debug, Clone, Serialize)]
+struct EventRow {
+    event_date: Option<String>,
+    published_at: Option<String>,
+    event_type: String,
+    place_name: String,
+    mention_text: String,
+    #[serde(serialize_with = "finite")]
+    confidence: f64,
+    is_centroid: bool,
+    char_start: i64,
 }
 
-fn event_fields() -> Vec<Field> {
-    vec![
+impl Row for EventRow {
+    const FIELDS: &'static [Field] = &[
         Field::new("event_date", FieldType::Date, "day of the event"),
         Field::new("published_at", FieldType::DateTime, "publication time, UTC"),
         Field::new("event_type", FieldType::String, "what happened"),
@@ -35,11 +45,22 @@ fn event_fields() -> Vec<Field> {
         Field::new("confidence", FieldType::Real, "0..1"),
         Field::new("is_centroid", FieldType::Boolean, "point stands for an area"),
         Field::new("char_start", FieldType::Integer, "code point offset"),
-    ]
+    ];
 }
 
-fn place_fields() -> Vec<Field> {
-    vec![
+#[derive(Debug, Clone, Serialize)]
+struct PlaceRow {
+    place_name: String,
+    gazetteer_id: String,
+    mention_count: i64,
+    event_count: i64,
+    first_event_date: Option<String>,
+    last_event_date: Option<String>,
+    event_types: String,
+}
+
+impl Row for PlaceRow {
+    const FIELDS: &'static [Field] = &[
         Field::new("place_name", FieldType::String, "the place"),
         Field::new("gazetteer_id", FieldType::String, "geonames:ID"),
         Field::new("mention_count", FieldType::Integer, "mentions"),
@@ -47,27 +68,53 @@ fn place_fields() -> Vec<Field> {
         Field::new("first_event_date", FieldType::Date, "first event"),
         Field::new("last_event_date", FieldType::Date, "last event"),
         Field::new("event_types", FieldType::String, "types, ';'-separated"),
-    ]
+    ];
 }
 
-fn area_fields() -> Vec<Field> {
-    vec![
+#[derive(Debug, Clone, Serialize)]
+struct AreaRow {
+    area_name: String,
+    level: String,
+    country_code: String,
+    mention_count: i64,
+    event_count: i64,
+}
+
+impl Row for AreaRow {
+    const FIELDS: &'static [Field] = &[
         Field::new("area_name", FieldType::String, "country or region"),
         Field::new("level", FieldType::String, "country or admin1"),
         Field::new("country_code", FieldType::String, "ISO 3166-1 alpha-2"),
         Field::new("mention_count", FieldType::Integer, "mentions"),
         Field::new("event_count", FieldType::Integer, "events"),
-    ]
+    ];
 }
 
-fn point(lon: f64, lat: f64) -> Geometry {
-    Geometry::Point { lon, lat }
+fn s(v: &str) -> String {
+    v.to_string()
+}
+
+/// The three sample layers.
+struct Sample {
+    events: Layer<EventRow>,
+    places: Layer<PlaceRow>,
+    areas: Layer<AreaRow>,
+}
+
+impl Sample {
+    fn all(&self) -> [&dyn AnyLayer; 3] {
+        [&self.events, &self.places, &self.areas]
+    }
+}
+
+fn ring(points: &[(f64, f64)]) -> geo::LineString {
+    geo::LineString::from(points.to_vec())
 }
 
 /// 3 events, 2 places, 1 area (two polygons, the first with a hole, its
 /// exterior given clockwise so the writer must fix it).
-fn sample_layers() -> Vec<Layer> {
-    let mut events = Layer::new("events", GeometryType::Point, event_fields());
+fn sample_layers() -> Sample {
+    let mut events = Layer::new("events", GeometryType::Point);
     let rows = [
         ("ev-1", 37.16, 36.2, "2024-11-29", "2024-11-30T08:15:00Z", "attack", "Aleppo", "Aleppo", 0.92, false, 120),
         (
@@ -98,68 +145,56 @@ fn sample_layers() -> Vec<Layer> {
         ),
     ];
     for (id, lon, lat, day, published, kind, place, text, conf, centroid, start) in rows {
-        events.features.push(Feature {
-            id: id.into(),
-            geometry: point(lon, lat),
-            values: vec![
-                s(day),
-                s(published),
-                s(kind),
-                s(place),
-                s(text),
-                Value::Real(conf),
-                Value::Bool(centroid),
-                Value::Int(start),
-            ],
-        });
+        events.push(
+            id,
+            Geometry::point(lon, lat),
+            EventRow {
+                event_date: Some(s(day)),
+                published_at: Some(s(published)),
+                event_type: s(kind),
+                place_name: s(place),
+                mention_text: s(text),
+                confidence: conf,
+                is_centroid: centroid,
+                char_start: start,
+            },
+        );
     }
 
-    let mut places = Layer::new("places", GeometryType::Point, place_fields());
-    places.features.push(Feature {
-        id: "geonames:170063".into(),
-        geometry: point(37.16117, 36.20124),
-        values: vec![
-            s("Aleppo"),
-            s("geonames:170063"),
-            Value::Int(4),
-            Value::Int(1),
-            s("2024-11-29"),
-            s("2024-11-29"),
-            s("attack"),
-        ],
-    });
-    places.features.push(Feature {
-        id: "geonames:95446".into(),
-        geometry: point(44.00886, 36.19257),
-        values: vec![
-            s("Erbil"),
-            s("geonames:95446"),
-            Value::Int(1),
-            Value::Int(1),
-            s("2024-11-30"),
-            s("2024-11-30"),
-            s("attack"),
-        ],
-    });
+    let mut places = Layer::new("places", GeometryType::Point);
+    let place = |name: &str, id: &str, day: &str| PlaceRow {
+        place_name: s(name),
+        gazetteer_id: s(id),
+        mention_count: 4,
+        event_count: 1,
+        first_event_date: Some(s(day)),
+        last_event_date: Some(s(day)),
+        event_types: s("attack"),
+    };
+    places.push("geonames:170063", Geometry::point(37.16117, 36.20124), place("Aleppo", "geonames:170063", "2024-11-29"));
+    let mut erbil = place("Erbil", "geonames:95446", "2024-11-30");
+    erbil.mention_count = 1;
+    places.push("geonames:95446", Geometry::point(44.00886, 36.19257), erbil);
 
-    let mut areas = Layer::new("areas", GeometryType::MultiPolygon, area_fields());
-    let outer_cw = vec![[35.7, 32.3], [35.7, 37.3], [42.4, 37.3], [42.4, 32.3], [35.7, 32.3]];
-    let hole = vec![[38.0, 34.0], [39.0, 34.0], [39.0, 35.0], [38.0, 35.0], [38.0, 34.0]];
-    let island = vec![[35.9, 34.9], [36.0, 34.9], [36.0, 35.0], [35.9, 34.9]];
-    areas.features.push(Feature {
-        id: "geonames:163843".into(),
-        geometry: Geometry::MultiPolygon(vec![vec![outer_cw, hole], vec![island]]),
-        values: vec![s("Syria"), s("country"), s("SY"), Value::Int(7), Value::Int(2)],
-    });
-    vec![events, places, areas]
+    let mut areas = Layer::new("areas", GeometryType::MultiPolygon);
+    let outer_cw = ring(&[(35.7, 32.3), (35.7, 37.3), (42.4, 37.3), (42.4, 32.3), (35.7, 32.3)]);
+    let hole = ring(&[(38.0, 34.0), (39.0, 34.0), (39.0, 35.0), (38.0, 35.0), (38.0, 34.0)]);
+    let island = ring(&[(35.0, 34.9), (35.1, 34.9), (35.1, 35.0), (35.0, 34.9)]);
+    let syria = geo::MultiPolygon(vec![geo::Polygon::new(outer_cw, vec![hole]), geo::Polygon::new(island, vec![])]);
+    areas.push(
+        "geonames:163843",
+        Geometry::MultiPolygon(syria),
+        AreaRow { area_name: s("Syria"), level: s("country"), country_code: s("SY"), mention_count: 7, event_count: 2 },
+    );
+    Sample { events, places, areas }
 }
 
-fn empty_layers() -> Vec<Layer> {
-    vec![
-        Layer::new("events", GeometryType::Point, event_fields()),
-        Layer::new("places", GeometryType::Point, place_fields()),
-        Layer::new("areas", GeometryType::MultiPolygon, area_fields()),
-    ]
+fn empty_layers() -> Sample {
+    Sample {
+        events: Layer::new("events", GeometryType::Point),
+        places: Layer::new("places", GeometryType::Point),
+        areas: Layer::new("areas", GeometryType::MultiPolygon),
+    }
 }
 
 const COLOURS: &[(&str, &str)] = &[("attack", "#d7191c"), ("advance", "#fdae61"), ("protest", "#2c7bb6")];
@@ -320,8 +355,16 @@ fn qgis_check(work: &Path, checks: &serde_json::Value) {
     );
 }
 
-fn write_all(dir: &Path, layers: &[Layer]) -> Vec<PathBuf> {
-    write_layers_styled(dir, layers, &LayerFormat::ALL, COLOURS, &[&GpkgWriter]).expect("the layers are written")
+fn options(colours: &'static [(&'static str, &'static str)]) -> SetOptions<'static> {
+    SetOptions { event_colours: colours, multi: &[&GpkgWriter], web_page: false }
+}
+
+fn write_set(dir: &Path, layers: &[&dyn AnyLayer]) -> std::io::Result<Vec<PathBuf>> {
+    write_layer_set(dir, layers, &LayerFormat::ALL, &options(COLOURS))
+}
+
+fn write_all(dir: &Path, sample: &Sample) -> Vec<PathBuf> {
+    write_set(dir, &sample.all()).expect("the layers are written")
 }
 
 // ----------------------------------------------------------------- the tests
