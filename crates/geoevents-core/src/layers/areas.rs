@@ -135,14 +135,22 @@ mod tests {
             })
             .collect();
         invalid.sort();
-        assert!(invalid.is_empty(), "{} of {} area polygons are invalid:\n{}", invalid.len(), lines.len(), invalid.join("\n"));
+        assert!(
+            invalid.is_empty(),
+            "{} of {} area polygons are invalid:\n{}",
+            invalid.len(),
+            lines.len(),
+            invalid.join("\n")
+        );
     }
 
     #[test]
     fn antimeridian_areas_are_cut_not_jumping() {
         // Russia, Fiji and the United States reach across ±180: as Natural
         // Earth gives them, parts end at +180 and others start at -180.
-        for (id, name) in [("geonames:2017370", "Russia"), ("geonames:2205218", "Fiji"), ("geonames:6252001", "United States")] {
+        for (id, name) in
+            [("geonames:2017370", "Russia"), ("geonames:2205218", "Fiji"), ("geonames:6252001", "United States")]
+        {
             let text = geometry_index().get(id).unwrap_or_else(|| panic!("no shape for {name}"));
             let Some(Geometry::MultiPolygon(m)) = written(text) else { panic!("{name} does not parse") };
             let xs = || m.0.iter().flat_map(|p| p.exterior().0.iter().map(|c| c.x));
@@ -150,7 +158,10 @@ mod tests {
             for (i, polygon) in m.0.iter().enumerate() {
                 for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                     for w in ring.0.windows(2) {
-                        assert!((w[1].x - w[0].x).abs() <= 180.0, "{name} polygon {i} jumps across the antimeridian: {w:?}");
+                        assert!(
+                            (w[1].x - w[0].x).abs() <= 180.0,
+                            "{name} polygon {i} jumps across the antimeridian: {w:?}"
+                        );
                     }
                 }
             }

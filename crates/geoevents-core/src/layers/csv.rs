@@ -43,7 +43,8 @@ pub fn header(layer: &dyn AnyLayer) -> Vec<&'static str> {
 /// The GDAL `.csvt` sidecar: one type per column, in column order
 /// (GDAL CSV driver documentation, "Reading CSV containing spatial information").
 pub fn csvt(layer: &dyn AnyLayer) -> String {
-    let mut types: Vec<&str> = if has_wkt(layer) { vec!["Real", "Real", "String"] } else { vec!["CoordX", "CoordY", "String"] };
+    let mut types: Vec<&str> =
+        if has_wkt(layer) { vec!["Real", "Real", "String"] } else { vec!["CoordX", "CoordY", "String"] };
     types.extend(layer.fields().iter().map(|f| match f.kind {
         FieldType::String => "String",
         FieldType::Integer => "Integer64",

@@ -539,7 +539,9 @@ fn row_values<R: Row>(layer: &str, feature: &Feature<R>) -> Result<Vec<Value>, L
             let json = object.get(field.name).unwrap_or(&J::Null);
             let value = match (field.kind, json) {
                 (_, J::Null) => Some(Value::Null),
-                (FieldType::String | FieldType::Date | FieldType::DateTime, J::String(s)) => Some(Value::Str(s.clone())),
+                (FieldType::String | FieldType::Date | FieldType::DateTime, J::String(s)) => {
+                    Some(Value::Str(s.clone()))
+                }
                 (FieldType::Integer, J::Number(n)) => n.as_i64().map(Value::Int),
                 (FieldType::Real, J::Number(n)) => n.as_f64().map(Value::Real),
                 (FieldType::Boolean, J::Bool(b)) => Some(Value::Bool(*b)),
@@ -732,8 +734,7 @@ pub(crate) mod tests {
     fn output_layer_polygons_are_oriented_and_rounded() {
         // Exterior clockwise, hole counter-clockwise: both the wrong way round.
         let outer = geo::LineString::from(vec![(0.0, 0.0), (0.0, 4.0), (4.0, 4.0), (4.0, 0.0), (0.0, 0.0)]);
-        let hole =
-            geo::LineString::from(vec![(1.0, 1.0), (3.0, 1.0), (3.0, 3.0), (1.0, 3.000_000_4), (1.0, 1.0)]);
+        let hole = geo::LineString::from(vec![(1.0, 1.0), (3.0, 1.0), (3.0, 3.0), (1.0, 3.000_000_4), (1.0, 1.0)]);
         let l = areas(Geometry::MultiPolygon(geo::Polygon::new(outer, vec![hole]).into()));
         l.validate().unwrap();
         let Geometry::MultiPolygon(m) = l.geometry(0) else { panic!() };

@@ -94,6 +94,8 @@ pub mod records;
 pub mod staging;
 pub mod web;
 
+/// The geometry types of the layer model ([`Geometry`] wraps them).
+pub use geo;
 pub use layer::{finite, AnyLayer, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerError, Row, Value};
 
 use staging::StagedSet;
@@ -203,6 +205,9 @@ pub fn write_layer_set(
     formats: &[LayerFormat],
     options: &SetOptions<'_>,
 ) -> io::Result<Vec<PathBuf>> {
+    // Whatever happens next, a set left half-way by an earlier run is
+    // finished or thrown away first.
+    staging::recover(dir)?;
     let mut names = HashSet::new();
     for layer in layers {
         layer.validate()?;
@@ -222,11 +227,10 @@ pub fn write_layer_set(
     }
     let mut multi: Vec<&dyn MultiLayerWriter> = Vec::new();
     for format in formats.iter().filter(|f| **f == LayerFormat::Gpkg) {
-        let writer = options
-            .multi
-            .iter()
-            .find(|w| w.format() == *format)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::Unsupported, format!("no writer for the {format} format")))?;
+        let writer =
+            options.multi.iter().find(|w| w.format() == *format).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::Unsupported, format!("no writer for the {format} format"))
+            })?;
         multi.push(*writer);
     }
 
@@ -243,7 +247,8 @@ pub fn write_layer_set(
                 set.write_file(&file("geojson"), |w| w.write_all(&text))?;
             }
             if let (true, Some(slot)) = (options.web_page, page_slot) {
-                page_layers[slot] = String::from_utf8(text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+                page_layers[slot] =
+                    String::from_utf8(text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
             }
         }
         if wanted(LayerFormat::Geojsonseq) {

@@ -498,7 +498,10 @@ mod tests {
 
         let pl = places_layer(&docs);
         let v = pl.values(0).unwrap();
-        assert_eq!(v[6..10], [Value::Int(1), Value::Int(1), Value::Str("2024-11-29".into()), Value::Str("2024-11-29".into())]);
+        assert_eq!(
+            v[6..10],
+            [Value::Int(1), Value::Int(1), Value::Str("2024-11-29".into()), Value::Str("2024-11-29".into())]
+        );
         assert_eq!(pl.id(0), "geonames:170063");
 
         let ar = areas_layer(&docs, &Shapes);
@@ -521,6 +524,27 @@ mod tests {
         }
         for p in [Precision::Day, Precision::Week, Precision::Month, Precision::Year] {
             assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
+    }
+
+    #[test]
+    fn output_readme_lists_every_field() {
+        let readme = include_str!("../../../../output/README.md");
+        let section = |title: &str| -> Vec<String> {
+            let start = readme.find(&format!("## {title}\n")).unwrap_or_else(|| panic!("no section {title}"));
+            readme[start..]
+                .lines()
+                .skip(1)
+                .take_while(|l| !l.starts_with("## "))
+                .filter(|l| l.starts_with("| `"))
+                .map(str::to_string)
+                .collect()
+        };
+        for (title, fields) in [("events", EventRow::FIELDS), ("places", PlaceRow::FIELDS), ("areas", AreaRow::FIELDS)]
+        {
+            let want: Vec<String> =
+                fields.iter().map(|f| format!("| `{}` | {} | {} |", f.name, f.kind, f.doc)).collect();
+            assert_eq!(section(title), want, "output/README.md, section {title}");
         }
     }
 }
