@@ -72,7 +72,7 @@ fn qgis_process() -> std::path::PathBuf {
 /// GEOS's method, finds no invalid feature in any layer of the README's main
 /// job on the sample articles, in GeoJSON and in the GeoPackage.
 #[test]
-#[ignore = "needs QGIS (qgis_process); passes once the rebuilt gazetteer/areas.tsv lands (branch gazetteer-build)"]
+#[ignore = "needs QGIS (qgis_process): see README"]
 fn qgis_finds_every_feature_of_the_sample_build_valid() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("layers");

@@ -120,7 +120,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "passes once the rebuilt gazetteer/areas.tsv lands (branch gazetteer-build)"]
     fn every_shipped_area_polygon_is_valid() {
         let lines: Vec<_> = area_lines().collect();
         assert!(lines.len() > 4000, "{} areas", lines.len());
