@@ -62,13 +62,43 @@ fn the_sample_article_becomes_dated_typed_events_and_areas() {
 }
 
 /// `qgis_process` (Debian `qgis`), or a failure that says what to install.
+/// Debian's `qgis_process` is a shell wrapper that passes the options of
+/// `/etc/default/qgis` (`--noversioncheck`, which `qgis_process` 3.22 refuses
+/// as an unknown command): the program itself, `qgis_process.bin`, is used
+/// when it is there.
 fn qgis_process() -> std::path::PathBuf {
-    std::env::var_os("PATH")
+    let wrapper = std::env::var_os("PATH")
         .and_then(|paths| std::env::split_paths(&paths).map(|d| d.join("qgis_process")).find(|p| p.is_file()))
-        .unwrap_or_else(|| panic!("qgis_process is not installed: apt-get install qgis (Debian's package)"))
+        .unwrap_or_else(|| panic!("qgis_process is not installed: apt-get install qgis (Debian's package)"));
+    let bin = wrapper.with_file_name("qgis_process.bin");
+    if bin.is_file() {
+        bin
+    } else {
+        wrapper
+    }
 }
 
-/// QGIS's own validity check (`native:checkvalidity`), with QGIS's and with
+fn qgis_command(work: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(qgis_process());
+    let runtime = work.join("xdg-runtime");
+    std::fs::create_dir_all(&runtime).expect("a runtime folder");
+    cmd.env("QT_QPA_PLATFORM", "offscreen").env("XDG_RUNTIME_DIR", runtime).env("HOME", work);
+    cmd
+}
+
+/// The validity check's id: `native:checkvalidity` from QGIS 3.28 on,
+/// `qgis:checkvalidity` (the Processing plugin's) before.
+fn checkvalidity_id(work: &std::path::Path) -> &'static str {
+    let list = qgis_command(work).arg("list").output().expect("qgis_process runs");
+    let text = String::from_utf8_lossy(&list.stdout);
+    ["native:checkvalidity", "qgis:checkvalidity"]
+        .into_iter()
+        .find(|id| text.lines().any(|l| l.split_whitespace().next() == Some(id)))
+        .unwrap_or_else(|| panic!("qgis_process lists no checkvalidity algorithm:\n{text}"))
+}
+
+/// QGIS's own validity check (`native:checkvalidity`, `qgis:checkvalidity`
+/// in QGIS 3.22), with QGIS's and with
 /// GEOS's method, finds no invalid feature in any layer of the README's main
 /// job on the sample articles, in GeoJSON and in the GeoPackage.
 #[test]
@@ -91,20 +121,18 @@ fn qgis_finds_every_feature_of_the_sample_build_valid() {
         inputs.push((format!("{layer}.geojson"), out.join(format!("{layer}.geojson")).display().to_string()));
         inputs.push((format!("layers.gpkg|{layer}"), format!("{}|layername={layer}", gpkg.display())));
     }
+    let algorithm = checkvalidity_id(dir.path());
     let mut problems = Vec::new();
     for (name, input) in &inputs {
         for (method, label) in [("1", "QGIS"), ("2", "GEOS")] {
             let result = dir.path().join(format!("check-{}-{label}.json", name.replace(['|', '.'], "-")));
-            let run = std::process::Command::new(qgis_process())
-                .args(["--json", "run", "native:checkvalidity", "--"])
+            let run = qgis_command(dir.path())
+                .args(["run", algorithm, "--json", "--"])
                 .arg(format!("INPUT_LAYER={input}"))
                 .arg(format!("METHOD={method}"))
                 .arg("VALID_OUTPUT=TEMPORARY_OUTPUT")
                 .arg(format!("INVALID_OUTPUT={}", result.with_extension("invalid.geojson").display()))
                 .arg("ERROR_OUTPUT=TEMPORARY_OUTPUT")
-                .env("QT_QPA_PLATFORM", "offscreen")
-                .env("XDG_RUNTIME_DIR", dir.path())
-                .env("HOME", dir.path())
                 .output()
                 .expect("qgis_process runs");
             let stdout = String::from_utf8_lossy(&run.stdout);
