@@ -514,13 +514,33 @@ fn web_page_draws_antimeridian_areas_whole() {
             "{name}: a part {widest:.0} px wide on a {world:.0} px world crosses the antimeridian"
         );
     }
-    // Parts on both sides: Chukotka and the Fiji islands west of -180 are drawn at the left edge.
-    let xs: Vec<f64> = paths
-        .iter()
-        .flat_map(|d| d.split('M').filter_map(|p| p.trim().split([' ', 'L']).next()?.parse::<f64>().ok()))
-        .collect();
-    let (min, max) = xs.iter().fold((f64::MAX, f64::MIN), |(lo, hi), x| (lo.min(*x), hi.max(*x)));
-    assert!(max - min > world * 0.8, "the parts west of -180 are missing: x from {min} to {max} on {world}");
+    // Each drawn whole: the page moves the parts cut off at ±180 beside the
+    // rest (Chukotka east of Siberia, the Fiji islands together, the western
+    // Aleutians beside Alaska), so no area is split to both edges of the map.
+    let extent = |d: &str| {
+        let (min, max) = d
+            .split('M')
+            .filter(|p| !p.trim().is_empty())
+            .flat_map(|p| {
+                let n: Vec<f64> = p
+                    .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                    .filter_map(|t| t.parse().ok())
+                    .collect();
+                n.chunks(2).map(|c| c[0]).collect::<Vec<_>>()
+            })
+            .fold((f64::MAX, f64::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
+        max - min
+    };
+    for (d, name) in paths.iter().zip(["Russia", "Fiji", "United States"]) {
+        assert!(
+            extent(d) < world / 2.0,
+            "{name} is split across the map: {:.0} px wide on a {world:.0} px world",
+            extent(d)
+        );
+    }
+    // Kaliningrad (19.6 E) to Chukotka's tip (169.6 W): 171 degrees; without Chukotka, 160.
+    let russia = extent(&paths[0]) / world * 360.0;
+    assert!(russia > 165.0, "Russia spans {russia:.0} degrees: Chukotka (east of 180) is not drawn beside Siberia");
 
     // And a picture of it, to look at: target/test-artifacts/antimeridian.png.
     let png = artifacts_dir().join("antimeridian.png");
