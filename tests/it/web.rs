@@ -554,7 +554,7 @@ fn web_page_draws_antimeridian_areas_whole() {
         ],
     );
     assert_offline(&b, None);
-    assert!(std::fs::metadata(&png).map(|m| m.len()).unwrap_or(0) > 10_000, "no screenshot at {}", png.display());
+    assert!(std::fs::metadata(&png).map_or(0, |m| m.len()) > 10_000, "no screenshot at {}", png.display());
 }
 
 /// The horizontal extent of an SVG path made of M/L/z commands (as Leaflet writes them).

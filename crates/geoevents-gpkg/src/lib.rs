@@ -344,7 +344,7 @@ mod tests {
     #[test]
     fn output_gpkg_polygon_blob_has_envelope() {
         let (_, a, _) = layers();
-        let b = gpkg_geometry(&AnyLayer::geometry(&a, 0)).unwrap();
+        let b = gpkg_geometry(AnyLayer::geometry(&a, 0)).unwrap();
         assert_eq!(&b[..8], b"GP\x00\x03\xe6\x10\x00\x00", "envelope [minx, maxx, miny, maxy], little-endian");
         let env: Vec<f64> = (0..4).map(|i| f64::from_le_bytes(b[8 + 8 * i..16 + 8 * i].try_into().unwrap())).collect();
         assert_eq!(env, [0.0, 2.0, 0.0, 2.0]);

@@ -199,11 +199,7 @@ pub fn style_for(layer: &dyn AnyLayer, event_colours: &[(&str, &str)]) -> io::Re
                     types.insert(s);
                 }
             }
-            types
-                .into_iter()
-                .enumerate()
-                .map(|(k, t)| (t.to_string(), PALETTE[k % PALETTE.len()].to_string()))
-                .collect()
+            types.into_iter().enumerate().map(|(k, t)| (t, PALETTE[k % PALETTE.len()].to_string())).collect()
         } else {
             let mut seen = BTreeSet::new();
             event_colours
