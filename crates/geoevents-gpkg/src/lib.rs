@@ -397,7 +397,7 @@ mod tests {
 }
 
 /// The GeoPackage as one of the layer set's formats (see
-/// [`geoevents_core::layers::write_layers_styled`]).
+/// [`geoevents_core::layers::write_layer_set`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GpkgWriter;
 
