@@ -12,7 +12,7 @@ pub mod statements;
 pub mod unlisted;
 
 use crate::gazetteer::Store;
-use crate::text::fnv::FnvHashSet as HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use crate::text::sentences::split_sentences;
 use crate::text::tokens::{tokenize, Shape, Tokens};
 use find::find_names;

@@ -6,7 +6,7 @@
 use super::prior::{prior, MatchType};
 use crate::gazetteer::{Gazetteer, Kind, NameKind, Place, Posting};
 use crate::mentions::Mention;
-use crate::text::fnv::FnvHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One place a mention may mean, with its score so far.
 #[derive(Debug, Clone)]

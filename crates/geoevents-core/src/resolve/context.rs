@@ -30,7 +30,7 @@ use super::metonym::{acts_as_government, metonym};
 use super::prior::{prior, MatchType};
 use crate::gazetteer::{Gazetteer, Kind, NameKind, Place};
 use crate::mentions::{Mention, PlaceNoun};
-use crate::text::fnv::FnvHashSet as HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// How a place name is used. Written in lower case (`metonym`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -259,7 +259,7 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
                 chosen[k] = pick(&cands[k]);
             }
         }
-        let mut placed_by_name: crate::text::fnv::FnvHashMap<&str, Place<'static>> = Default::default();
+        let mut placed_by_name: rustc_hash::FxHashMap<&str, Place<'static>> = Default::default();
         for (k, m) in mentions.iter().enumerate() {
             // Not for a doubtful word the text does not describe ("Still, Hawaii's ...").
             let doubtful = m.cues.common_word || m.cues.surname || m.cues.person_elsewhere;
@@ -312,7 +312,7 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
     // The anchor is the first mention the text describes and places, else
     // the first it places ("Jerusalem (named for Jerusalem, Israel) is a
     // settlement ... New Zealand": the described one).
-    let mut anchor_of: crate::text::fnv::FnvHashMap<&str, (bool, usize)> = Default::default();
+    let mut anchor_of: rustc_hash::FxHashMap<&str, (bool, usize)> = Default::default();
     for k in 0..mentions.len() {
         let anchored = at_container[k].is_some() || chosen[k].is_some_and(|ci| cands[k][ci].contained);
         if status[k] == Status::Accepted && anchored {
@@ -323,7 +323,7 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
             }
         }
     }
-    let anchor_of: crate::text::fnv::FnvHashMap<&str, usize> =
+    let anchor_of: rustc_hash::FxHashMap<&str, usize> =
         anchor_of.into_iter().map(|(k, (_, a))| (k, a)).collect();
     // Later mentions follow the anchor unless a comma says otherwise ("named
     // after Toledo, Ohio"); a later statement does not ("Lewiston is the

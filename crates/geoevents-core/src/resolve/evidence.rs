@@ -7,7 +7,7 @@ use super::containment::{inside, Container, Containment, CONTAINS_BONUS, SENTENC
 use crate::gazetteer::spatial::{unit_vector, EARTH_RADIUS_KM};
 use crate::gazetteer::{Kind, NameKind, Place};
 use crate::mentions::Mention;
-use crate::text::fnv::FnvHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Totals of the document's evidence, and what each source contributed, so
 /// a source is left out of its own support in constant time.
