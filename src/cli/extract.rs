@@ -8,8 +8,8 @@ use geoevents_core::ingest::{read_inputs, Document, IngestError, InputFormat, Re
 use geoevents_core::layers::areas::BuiltinAreas;
 use geoevents_core::layers::records::{areas_layer, events_layer, places_layer, DocumentResult};
 use geoevents_core::layers::{write_layer_set, AnyLayer, LayerFormat, SetOptions};
-use geoevents_core::pipeline::{extract, Extraction};
-use rayon::prelude::*;
+use geoevents_core::pipeline::{extract_batch, Extraction};
+use geoevents_core::resolve::SourcePriors;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -61,6 +61,11 @@ pub struct ExtractArgs {
     /// Refuse documents larger than this many bytes (a file, a page or one JSONL line).
     #[arg(long, value_name = "BYTES", default_value_t = geoevents_core::ingest::DEFAULT_MAX_DOCUMENT_BYTES)]
     pub max_document_bytes: usize,
+    /// Resolve each document on its own, without the prior that documents of
+    /// the same source (JSONL `source`, else the host of `url`) build of the
+    /// places it writes about.
+    #[arg(long)]
+    pub no_source_prior: bool,
 }
 
 /// Documents are geoparsed in parallel in batches of about this many bytes;
@@ -115,8 +120,9 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     let mut failure: Option<CliError> = None;
     let (mut documents, mut skipped) = (0u64, 0u64);
     let keep = layers_dir.is_some();
+    let mut priors = (!args.no_source_prior).then(SourcePriors::default);
     let mut flush = |batch: &mut Vec<Document>, sink: &mut Option<Sink>| -> Result<(), CliError> {
-        let done: Vec<Extraction> = batch.par_iter().map(|doc| extract(&gaz, doc)).collect();
+        let done: Vec<Extraction> = extract_batch(&gaz, batch, priors.as_mut());
         for (doc, mut p) in batch.iter().zip(done) {
             if let Some(sink) = sink.as_mut() {
                 sink.write_all(document_line(doc, &p)?.as_bytes()).map_err(|e| CliError::output(&out_path, e))?;

@@ -4,6 +4,7 @@
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use geoevents_core::gazetteer::{Gazetteer, Kind};
+use geoevents_core::resolve::lookup::country_code;
 use geoevents_core::resolve::{geocode, Candidate, Query};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -20,70 +21,123 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct GeocodeArgs {
-    /// Place names to look up (each is one query).
+    /// Place names to look up (each is one query). "Paris, Texas" looks for
+    /// a Paris inside Texas when the whole string names no place.
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
-    /// Only places in this country (ISO 3166-1 alpha-2, e.g. SY).
-    #[arg(long, value_name = "CC")]
+    /// Only places in this country: an ISO 3166-1 alpha-2 code (SY), an
+    /// alpha-3 code (SYR) or the country's name (Syria).
+    #[arg(long, value_name = "COUNTRY")]
     pub country: Option<String>,
     /// Only places of this kind: continent, country, region, admin1, admin2, city, physical.
     #[arg(long, value_parser = parse_kind)]
     pub kind: Option<Kind>,
-    /// Candidates per name.
-    #[arg(long, default_value_t = 5)]
+    /// Candidates per name (at least 1).
+    #[arg(long, default_value_t = 5, value_parser = parse_limit)]
     pub limit: usize,
-    /// Output format (default: table on a terminal, json otherwise).
+    /// Output format (default: table on a terminal, json otherwise; csv with --csv).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Never fall back to fuzzy (edit-distance) matches.
     #[arg(long)]
     pub no_fuzzy: bool,
-    /// Geocode a column of this CSV file (streamed; every row and column kept).
+    /// Geocode a column of this CSV file (streamed; every row and column
+    /// kept); `-` reads standard input.
     #[arg(long, value_name = "IN.csv", conflicts_with = "reverse")]
     pub csv: Option<PathBuf>,
     /// The CSV column holding the place names.
     #[arg(long, value_name = "COL", requires = "csv")]
     pub column: Option<String>,
-    /// A CSV column holding each row's ISO country code, to narrow its lookup.
+    /// A CSV column holding each row's country (ISO code or name), to narrow its lookup.
     #[arg(long, value_name = "COL", requires = "csv")]
     pub country_column: Option<String>,
+    /// A CSV column naming a place each row's place lies in (a state,
+    /// province, district or country: "Texas", "MO", "Syria").
+    #[arg(long, value_name = "COL", requires = "csv")]
+    pub within_column: Option<String>,
+    /// The CSV field delimiter: one character, or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter, requires = "csv")]
+    pub delimiter: u8,
+    /// Skip malformed CSV rows (an unterminated quote, a row with more or
+    /// fewer fields than the header, a name over 1 KB) and count them,
+    /// instead of stopping at the first.
+    #[arg(long, requires = "csv")]
+    pub skip_bad: bool,
     /// Where to write the CSV (default: standard output). Replaced atomically.
     #[arg(short, long, value_name = "OUT.csv", requires = "csv")]
     pub output: Option<PathBuf>,
     /// Nearest places to a point: LAT,LON in decimal degrees.
     #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
     pub reverse: Option<String>,
+    /// With --reverse: only places within this distance, km.
+    #[arg(long, value_name = "KM", default_value_t = DEFAULT_MAX_KM, requires = "reverse")]
+    pub max_km: f64,
 }
+
+/// `--max-km` when not given: towns and districts within 100 km. The middle
+/// of the Gulf of Guinea (0,0) is 560 km from the nearest town: nothing.
+pub const DEFAULT_MAX_KM: f64 = 100.0;
+
+/// The longest name (or row qualifier) geocoded, bytes: longer cells are
+/// not place names, and fuzzy matching of a megabyte takes seconds.
+pub const MAX_QUERY_BYTES: usize = 1024;
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s)
         .ok_or_else(|| "expected one of continent, country, region, admin1, admin2, city, physical".to_string())
 }
 
+fn parse_limit(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("the limit must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{s:?} is not a whole number")),
+    }
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => Ok(s.as_bytes()[0]),
+        _ => Err(format!("{s:?}: expected one ASCII character (not a quote or line break), or \"tab\"")),
+    }
+}
+
+/// The ISO alpha-2 code of a `--country` value, or an error saying what is accepted.
+fn country_filter(gaz: &Gazetteer, value: &str) -> Result<&'static str, CliError> {
+    country_code(gaz, value).ok_or_else(|| {
+        CliError::usage(format!(
+            "--country {value:?}: expected an ISO 3166-1 alpha-2 code (SY), an alpha-3 code (SYR) or a country name (Syria)"
+        ))
+    })
+}
+
 pub fn run(global: &GlobalArgs, args: &GeocodeArgs) -> CliResult {
     let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
+    let country = args.country.as_deref().map(|c| country_filter(&gaz, c)).transpose()?;
     if let Some(csv_path) = &args.csv {
         let column = args.column.as_deref().ok_or_else(|| CliError::usage("--csv needs --column COL"))?;
-        return run_csv(&gaz, args, csv_path, column);
+        return run_csv(&gaz, args, country, csv_path, column);
     }
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Json });
     if let Some(point) = &args.reverse {
-        return run_reverse(&gaz, args, point, format);
+        return run_reverse(&gaz, args, country, point, format);
     }
     if args.names.is_empty() {
         return Err(CliError::usage("give at least one NAME, or --csv IN.csv --column COL, or --reverse LAT,LON"));
+    }
+    if let Some(long) = args.names.iter().find(|n| n.len() > MAX_QUERY_BYTES) {
+        return Err(CliError::usage(format!(
+            "a name of {} bytes is too long to be a place name (at most {MAX_QUERY_BYTES})",
+            long.len()
+        )));
     }
     let results: Vec<(String, Vec<Candidate>)> = args
         .names
         .iter()
         .map(|name| {
-            let q = Query {
-                name,
-                country: args.country.as_deref(),
-                kind: args.kind,
-                limit: args.limit,
-                fuzzy: !args.no_fuzzy,
-            };
+            let q =
+                Query { name, country, kind: args.kind, limit: args.limit, fuzzy: !args.no_fuzzy, ..Query::default() };
             (name.clone(), geocode(&gaz, &q))
         })
         .collect();
@@ -211,7 +265,7 @@ pub fn print_results(rows: &[(String, Vec<Value>)], format: Format) -> std::io::
     Ok(())
 }
 
-fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, point: &str, format: Format) -> CliResult {
+fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&str>, point: &str, format: Format) -> CliResult {
     let bad = || CliError::usage(format!("--reverse {point:?}: expected LAT,LON in decimal degrees, e.g. 36.2,37.16"));
     let (lat, lon) = point.split_once(',').ok_or_else(bad)?;
     let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
@@ -221,15 +275,19 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, point: &str, format: Format)
             "--reverse {point:?}: latitude must be within ±90 and longitude within ±180"
         )));
     }
+    if !(args.max_km.is_finite() && args.max_km > 0.0) {
+        return Err(CliError::usage(format!("--max-km {}: expected a distance above 0 km", args.max_km)));
+    }
     let store = gaz.store();
     // Without --kind: towns and districts, not the centroids of whole countries or continents.
-    let nearest = gaz.spatial().nearest(lat, lon, args.limit.max(1), |i| {
+    let nearest = gaz.spatial().nearest(lat, lon, args.limit, |i| {
         let k = store.kind(i);
         args.kind.map_or(matches!(k, Kind::City | Kind::Admin2 | Kind::Admin1), |want| k == want)
-            && args.country.as_deref().is_none_or(|cc| store.country_code(i).eq_ignore_ascii_case(cc))
+            && country.is_none_or(|cc| store.country_code(i).eq_ignore_ascii_case(cc))
     });
     let cands: Vec<Value> = nearest
         .iter()
+        .filter(|&&(_, km)| km <= args.max_km)
         .map(|&(i, km)| {
             let p = store.place(i);
             json!({"id": p.id, "name": p.name, "kind": p.kind.as_str(), "feature_code": p.feature_code,
@@ -239,54 +297,203 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, point: &str, format: Format)
                    "why": [format!("{:.1} km away", km)]})
         })
         .collect();
+    let found = !cands.is_empty();
     print_results(&[(point.to_string(), cands)], format)
         .map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot write to standard output: {e}")))?;
-    Ok(Exit::Ok)
+    if found {
+        Ok(Exit::Ok)
+    } else {
+        eprintln!("geoevents: no place within {} km of {point} (--max-km)", args.max_km);
+        Ok(Exit::NotFound)
+    }
 }
 
 /// Distinct names remembered while streaming a CSV.
 const CACHE_LIMIT: usize = 200_000;
 
-/// Columns that `--csv` adds to every row.
-pub const ADDED_COLUMNS: [&str; 6] = ["lat", "lon", "gazetteer_id", "country_code", "match", "candidates"];
+/// Columns that `--csv` adds to every row: the best candidate's point,
+/// id, name and country, how the name matched (`exact`, `alternate`,
+/// `fuzzy`, `none`), its score (0..1) and the number of candidates.
+pub const ADDED_COLUMNS: [&str; 8] =
+    ["lat", "lon", "gazetteer_id", "resolved_name", "country_code", "match", "score", "candidates"];
 
-fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> CliResult {
-    let file = std::fs::File::open(path)
-        .map_err(|e| CliError::new(Exit::InputUnreadable, format!("cannot open {}: {e}", path.display())))?;
-    let size = file.metadata().map_or(0, |m| m.len());
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::with_capacity(1 << 16, file));
+/// A cell that a spreadsheet would run as a formula (OWASP "CSV
+/// injection": it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) gets a leading `'`, which spreadsheets show as text. Numbers
+/// ("-12.5") are left as they are.
+pub fn neutralise_cell(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
+    let number = std::str::from_utf8(cell).is_ok_and(|s| s.trim().parse::<f64>().is_ok());
+    if risky && !number {
+        let mut out = Vec::with_capacity(cell.len() + 1);
+        out.push(b'\'');
+        out.extend_from_slice(cell);
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// What one row's lookup found (kept per distinct name, qualifier and country).
+#[derive(Clone)]
+struct RowResult {
+    best: Option<Value>,
+    candidates: usize,
+}
+
+/// Where `--csv` writes: CSV rows as read plus [`ADDED_COLUMNS`], JSON
+/// lines, or one GeoJSON FeatureCollection of the rows that matched.
+enum RowWriter<'h> {
+    Csv(csv::Writer<Sink>),
+    Json(Sink, &'h csv::ByteRecord),
+    Geojson { sink: Sink, headers: &'h csv::ByteRecord, first: bool },
+}
+
+impl RowWriter<'_> {
+    fn fields(headers: &csv::ByteRecord, record: &csv::ByteRecord) -> serde_json::Map<String, Value> {
+        headers
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| {
+                (String::from_utf8_lossy(h).into_owned(), Value::String(String::from_utf8_lossy(v).into_owned()))
+            })
+            .collect()
+    }
+
+    fn write(&mut self, record: &csv::ByteRecord, result: &RowResult) -> std::io::Result<()> {
+        match self {
+            RowWriter::Csv(w) => {
+                let best = result.best.as_ref();
+                let get = |k: &str| best.map_or(String::new(), |b| cell(b, k));
+                let added = [
+                    get("lat"),
+                    get("lon"),
+                    get("id"),
+                    get("name"),
+                    get("country_code"),
+                    best.map_or("none".to_string(), |b| cell(b, "match")),
+                    get("score"),
+                    result.candidates.to_string(),
+                ];
+                let mut out = csv::ByteRecord::new();
+                for f in record.iter() {
+                    out.push_field(&neutralise_cell(f));
+                }
+                for a in &added {
+                    out.push_field(&neutralise_cell(a.as_bytes()));
+                }
+                w.write_byte_record(&out).map_err(std::io::Error::other)
+            }
+            RowWriter::Json(sink, headers) => {
+                let mut obj = Self::fields(headers, record);
+                obj.insert("result".into(), result.best.clone().unwrap_or(Value::Null));
+                obj.insert("candidates".into(), json!(result.candidates));
+                writeln!(sink, "{}", Value::Object(obj))
+            }
+            RowWriter::Geojson { sink, headers, first } => {
+                let Some(best) = &result.best else { return Ok(()) };
+                let mut props = Self::fields(headers, record);
+                for (k, v) in best.as_object().into_iter().flatten() {
+                    props.insert(format!("result_{k}"), v.clone());
+                }
+                let feature = json!({"type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [best["lon"], best["lat"]]},
+                    "properties": Value::Object(props)});
+                if *first {
+                    write!(sink, "{{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+                } else {
+                    writeln!(sink, ",")?;
+                }
+                *first = false;
+                write!(sink, "{feature}")
+            }
+        }
+    }
+
+    fn finish(self) -> std::io::Result<Sink> {
+        match self {
+            RowWriter::Csv(w) => w.into_inner().map_err(|e| std::io::Error::other(e.to_string())),
+            RowWriter::Json(sink, _) => Ok(sink),
+            RowWriter::Geojson { mut sink, first, .. } => {
+                if first {
+                    writeln!(sink, "{{\"type\":\"FeatureCollection\",\"features\":[]}}")?;
+                } else {
+                    writeln!(sink, "\n]}}")?;
+                }
+                Ok(sink)
+            }
+        }
+    }
+}
+
+/// Why a CSV row cannot be geocoded, naming its line.
+fn bad_row(path: &str, line: u64, what: impl std::fmt::Display) -> CliError {
+    CliError::bad_input(format!("{path} line {line}: {what} (use --skip-bad to skip such rows and count them)"))
+}
+
+#[allow(clippy::too_many_lines)]
+fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&'static str>, path: &Path, column: &str) -> CliResult {
+    let from_stdin = path == Path::new("-");
+    let shown = if from_stdin { "standard input".to_string() } else { path.display().to_string() };
+    let (input, size): (Box<dyn std::io::Read>, u64) = if from_stdin {
+        (Box::new(std::io::stdin().lock()), 0)
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| CliError::new(Exit::InputUnreadable, format!("cannot open {shown}: {e}")))?;
+        let size = file.metadata().map_or(0, |m| m.len());
+        (Box::new(file), size)
+    };
+    let format = match args.format {
+        None | Some(Format::Csv) => Format::Csv,
+        Some(Format::Json) => Format::Json,
+        Some(Format::Geojson) => Format::Geojson,
+        Some(Format::Table) => return Err(CliError::usage("--csv writes csv, json or geojson, not a table")),
+    };
+    // Not flexible: a row with more or fewer fields than the header is an error.
+    let quotes = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let counted = QuoteCounter { inner: input, quotes: quotes.clone() };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(args.delimiter)
+        .flexible(false)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, counted));
     let headers = reader
         .byte_headers()
-        .map_err(|e| CliError::bad_input(format!("{}: cannot read the header row: {e}", path.display())))?
+        .map_err(|e| CliError::bad_input(format!("{shown}: cannot read the header row: {e}")))?
         .clone();
     let header_text = |h: &[u8]| String::from_utf8_lossy(h).into_owned();
     let find = |name: &str| headers.iter().position(|h| h == name.as_bytes());
     let listed = || headers.iter().map(|h| format!("{:?}", header_text(h))).collect::<Vec<_>>().join(", ");
-    let name_col = find(column).ok_or_else(|| {
-        CliError::bad_input(format!("{}: no column {column:?}; the columns are: {}", path.display(), listed()))
-    })?;
-    let country_col = match &args.country_column {
-        Some(c) => Some(find(c).ok_or_else(|| {
-            CliError::bad_input(format!("{}: no column {c:?}; the columns are: {}", path.display(), listed()))
-        })?),
-        None => None,
+    let column_of = |c: &str| {
+        find(c).ok_or_else(|| CliError::bad_input(format!("{shown}: no column {c:?}; the columns are: {}", listed())))
     };
+    let name_col = column_of(column)?;
+    let country_col = args.country_column.as_deref().map(column_of).transpose()?;
+    let within_col = args.within_column.as_deref().map(column_of).transpose()?;
 
     let sink = Sink::open(args.output.as_deref())
         .map_err(|e| CliError::output(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
-    let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(sink);
-    let write_err = |e: csv::Error| match &args.output {
+    let write_err = |e: std::io::Error| match &args.output {
         Some(p) => CliError::output(p, e),
         None => CliError::new(Exit::OutputFailed, format!("cannot write to standard output: {e}")),
     };
-    let mut out_headers = headers.clone();
-    for c in ADDED_COLUMNS {
-        out_headers.push_field(c.as_bytes());
-    }
-    writer.write_byte_record(&out_headers).map_err(write_err)?;
+    let mut writer = match format {
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new().delimiter(args.delimiter).from_writer(sink);
+            let mut out_headers = csv::ByteRecord::new();
+            for h in &headers {
+                out_headers.push_field(&neutralise_cell(h));
+            }
+            for c in ADDED_COLUMNS {
+                out_headers.push_field(c.as_bytes());
+            }
+            w.write_byte_record(&out_headers).map_err(|e| write_err(std::io::Error::other(e)))?;
+            RowWriter::Csv(w)
+        }
+        Format::Json => RowWriter::Json(sink, &headers),
+        _ => RowWriter::Geojson { sink, headers: &headers, first: true },
+    };
 
-    let progress = (std::io::stderr().is_terminal()).then(|| {
+    let progress = (std::io::stderr().is_terminal() && size > 0).then(|| {
         let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {per_sec} eta {eta}")
@@ -295,70 +502,93 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
         bar
     });
 
-    // Repeated names (common in real CSVs) are answered once.
-    let mut cache: HashMap<(Vec<u8>, Vec<u8>), [String; 6]> = HashMap::new();
+    // Repeated names (common in real CSVs) are answered once; row countries
+    // ("SY", "SYR", "Syria") are read once each.
+    let mut cache: HashMap<(Vec<u8>, Vec<u8>, Vec<u8>), RowResult> = HashMap::new();
+    let mut countries: HashMap<Vec<u8>, Option<&'static str>> = HashMap::new();
     let mut record = csv::ByteRecord::new();
-    let (mut rows, mut matched) = (0u64, 0u64);
+    let (mut rows, mut matched, mut bad) = (0u64, 0u64, 0u64);
     loop {
+        let line_before = reader.position().line();
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                return Err(CliError::bad_input(format!("{}: {e}", path.display())));
+                let line = e.position().map_or(line_before, csv::Position::line);
+                let what = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("{len} fields where the header has {expected_len}")
+                    }
+                    _ => e.to_string(),
+                };
+                if args.skip_bad {
+                    bad += 1;
+                    eprintln!("geoevents: skipped {shown} line {line}: {what}");
+                    continue;
+                }
+                return Err(bad_row(&shown, line, what));
             }
         }
-        rows += 1;
-        let line = record.position().map_or(rows + 1, csv::Position::line);
+        let line = record.position().map_or(rows + 2, csv::Position::line);
+        // An unterminated quote swallows the rest of the input into one
+        // field: at the end of the input an odd number of quotes says so.
+        if reader.is_done() && quotes.get() % 2 == 1 {
+            let what = "a quoted field is never closed (an unterminated quote)";
+            if args.skip_bad {
+                bad += 1;
+                eprintln!("geoevents: skipped {shown} line {line}: {what}");
+                break;
+            }
+            return Err(bad_row(&shown, line, what));
+        }
         let name_bytes = record.get(name_col).unwrap_or(b"");
+        let within_bytes = within_col.and_then(|c| record.get(c)).unwrap_or(b"");
         let country_bytes = country_col.and_then(|c| record.get(c)).unwrap_or(b"");
-        let key = (name_bytes.to_vec(), country_bytes.to_vec());
+        if name_bytes.len() > MAX_QUERY_BYTES || within_bytes.len() > MAX_QUERY_BYTES {
+            let what = format!("a value of more than {MAX_QUERY_BYTES} bytes is not a place name");
+            if args.skip_bad {
+                bad += 1;
+                eprintln!("geoevents: skipped {shown} line {line}: {what}");
+                continue;
+            }
+            return Err(bad_row(&shown, line, what));
+        }
+        rows += 1;
+        let key = (name_bytes.to_vec(), within_bytes.to_vec(), country_bytes.to_vec());
         if cache.len() >= CACHE_LIMIT {
             cache.clear(); // bounded memory on files with millions of distinct names
         }
         if !cache.contains_key(&key) {
-            let name = std::str::from_utf8(name_bytes).map_err(|e| {
-                CliError::bad_input(format!(
-                    "{} line {line}, column {column:?}: invalid UTF-8 at byte {} of the value",
-                    path.display(),
-                    e.valid_up_to()
-                ))
+            let name = utf8_cell(name_bytes).map_err(|at| {
+                bad_row(&shown, line, format!("invalid UTF-8 at byte {at} of the value in column {column:?}"))
             })?;
-            let country = std::str::from_utf8(country_bytes).ok().map(str::trim).filter(|c| !c.is_empty());
+            let within = utf8_cell(within_bytes).map_err(|at| {
+                bad_row(&shown, line, format!("invalid UTF-8 at byte {at} of the --within-column value"))
+            })?;
+            let row_country = if country_bytes.is_empty() {
+                country
+            } else {
+                *countries.entry(country_bytes.to_vec()).or_insert_with(|| {
+                    std::str::from_utf8(country_bytes).ok().and_then(|c| country_code(gaz, c.trim()))
+                })
+            };
             let q = Query {
-                name: name.trim(),
-                country: country.or(args.country.as_deref()),
+                name,
+                country: row_country,
+                within: (!within.is_empty()).then_some(within),
                 kind: args.kind,
                 limit: 50,
                 fuzzy: !args.no_fuzzy,
             };
             let cands = if q.name.is_empty() { Vec::new() } else { geocode(gaz, &q) };
-            let added = match cands.first() {
-                Some(best) => [
-                    format!("{}", best.place.lat),
-                    format!("{}", best.place.lon),
-                    best.place.id.to_string(),
-                    best.place.country_code.to_string(),
-                    best.match_type.as_str().to_string(),
-                    cands.len().to_string(),
-                ],
-                None => {
-                    [String::new(), String::new(), String::new(), String::new(), "none".to_string(), "0".to_string()]
-                }
-            };
-            cache.insert(key.clone(), added);
+            let result = RowResult { best: cands.first().map(candidate_json), candidates: cands.len() };
+            cache.insert(key.clone(), result);
         }
-        let added = &cache[&key];
-        if added[4] != "none" {
+        let result = &cache[&key];
+        if result.best.is_some() {
             matched += 1;
         }
-        // Short rows are padded so the added columns line up with the header.
-        while record.len() < headers.len() {
-            record.push_field(b"");
-        }
-        for a in added {
-            record.push_field(a.as_bytes());
-        }
-        writer.write_byte_record(&record).map_err(write_err)?;
+        writer.write(&record, result).map_err(write_err)?;
         if let Some(bar) = &progress {
             if rows % 4096 == 0 {
                 bar.set_position(reader.position().byte());
@@ -368,9 +598,30 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, path: &Path, column: &str) -> Cl
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let sink =
-        writer.into_inner().map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot flush output: {e}")))?;
+    let sink = writer.finish().map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot flush output: {e}")))?;
     sink.finish().map_err(|e| CliError::output(args.output.as_deref().unwrap_or(Path::new("-")), e))?;
-    eprintln!("geoevents: {rows} rows, {matched} matched, {} without a match", rows - matched);
+    let skipped = if args.skip_bad { format!(", {bad} bad rows skipped") } else { String::new() };
+    eprintln!("geoevents: {rows} rows, {matched} matched, {} without a match{skipped}", rows - matched);
     Ok(Exit::Ok)
+}
+
+/// A cell as trimmed text, or the byte where its UTF-8 goes wrong.
+fn utf8_cell(bytes: &[u8]) -> Result<&str, usize> {
+    std::str::from_utf8(bytes).map(str::trim).map_err(|e| e.valid_up_to())
+}
+
+/// Counts the quote characters read through it, so an unterminated quote
+/// (which the csv reader turns into one field running to the end) is seen.
+struct QuoteCounter<R> {
+    inner: R,
+    quotes: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: std::io::Read> std::io::Read for QuoteCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let q = buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
+        self.quotes.set(self.quotes.get() + q);
+        Ok(n)
+    }
 }

@@ -7,7 +7,8 @@ use crate::events::{document_events, Event};
 use crate::gazetteer::Gazetteer;
 use crate::ingest::Document;
 use crate::resolve::focus::{document_focus, Focus};
-use crate::resolve::{extract_toponyms, Toponym};
+use crate::resolve::{extract_toponyms_with, source_key, SourcePrior, SourcePriors, Toponym};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// Everything geoevents finds in one document.
@@ -19,9 +20,40 @@ pub struct Extraction {
 
 /// Geoparses one document: its toponyms, then its events.
 pub fn extract(gaz: &Gazetteer, doc: &Document) -> Extraction {
-    let toponyms = extract_toponyms(gaz, &doc.text);
+    extract_with(gaz, doc, None)
+}
+
+/// [`extract`] with the prior of the document's source.
+pub fn extract_with(gaz: &Gazetteer, doc: &Document, source_prior: Option<&SourcePrior>) -> Extraction {
+    let toponyms = extract_toponyms_with(gaz, &doc.text, source_prior);
     let events = document_events(doc, &toponyms);
     Extraction { toponyms, events }
+}
+
+/// Geoparses a batch of documents in parallel, in input order. With
+/// `priors`, each document that has a source (see [`source_key`]) is
+/// resolved with the prior its source's earlier documents built (earlier in
+/// input order, this batch and the batches before it), and then teaches it:
+/// a first pass without priors, the prefix priors in order, a second pass
+/// for the documents whose source has one. The result does not depend on
+/// batch sizes or thread timing.
+pub fn extract_batch(gaz: &Gazetteer, docs: &[Document], priors: Option<&mut SourcePriors>) -> Vec<Extraction> {
+    let mut done: Vec<Extraction> = docs.par_iter().map(|doc| extract(gaz, doc)).collect();
+    let Some(priors) = priors else { return done };
+    let mut before: Vec<Option<SourcePrior>> = Vec::with_capacity(docs.len());
+    for (doc, x) in docs.iter().zip(&done) {
+        let key = source_key(doc.source.as_deref(), doc.url.as_deref());
+        before.push(key.as_deref().and_then(|k| priors.get(k)).cloned());
+        if let Some(k) = key {
+            priors.learn(&k, &x.toponyms);
+        }
+    }
+    done.par_iter_mut().zip(docs.par_iter().zip(before.par_iter())).for_each(|(x, (doc, prior))| {
+        if let Some(prior) = prior {
+            *x = extract_with(gaz, doc, Some(prior));
+        }
+    });
+    done
 }
 
 /// One line of `extract` JSONL output: the document's own fields, then its

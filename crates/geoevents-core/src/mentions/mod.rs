@@ -12,11 +12,11 @@ pub mod statements;
 pub mod unlisted;
 
 use crate::gazetteer::Store;
-use rustc_hash::FxHashSet as HashSet;
 use crate::text::sentences::split_sentences;
 use crate::text::tokens::{tokenize, Shape, Tokens};
 use find::find_names;
 use lexicon::*;
+use rustc_hash::FxHashSet as HashSet;
 pub use statements::{PlaceNoun, Statement};
 
 /// What the words around a name say about it.

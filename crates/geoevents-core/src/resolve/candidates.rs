@@ -130,6 +130,15 @@ pub fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
         }
     }
     if !m.cues.area_word_after {
+        super::prior::big_city_first(
+            &mut cands,
+            |c| &c.place,
+            |c| c.prior,
+            |c, s| {
+                c.prior = s;
+                c.score = s;
+            },
+        );
         super::prior::seat_city_first(
             &mut cands,
             |c| &c.place,

@@ -28,6 +28,7 @@ use super::containment::{
 use super::evidence::{gather, score_with, sources};
 use super::metonym::{acts_as_government, metonym};
 use super::prior::{prior, MatchType};
+use super::source_prior::SourcePrior;
 use crate::gazetteer::{Gazetteer, Kind, NameKind, Place};
 use crate::mentions::{Mention, PlaceNoun};
 use rustc_hash::FxHashSet as HashSet;
@@ -197,8 +198,28 @@ pub fn container_placement(best: Option<&Cand>, found: &[Container]) -> Option<P
 /// Resolves a document's mentions. Returns the accepted ones in text order,
 /// and the rejected ones with their reasons.
 pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (Vec<Resolution>, Vec<Rejection>) {
+    resolve_document_with(gaz, text, mentions, None)
+}
+
+/// [`resolve_document`] with the prior of the document's source (see
+/// `source_prior.rs`): candidates in the regions the source writes about
+/// gain, before the document's own evidence is added.
+pub fn resolve_document_with(
+    gaz: &Gazetteer,
+    text: &str,
+    mentions: &[Mention],
+    source_prior: Option<&SourcePrior>,
+) -> (Vec<Resolution>, Vec<Rejection>) {
     // Mentions of the same name in the same setting share one candidate list.
     let mut cands: Vec<Vec<Cand>> = mentions.iter().map(|m| cached_candidates(gaz, m)).collect();
+    if let Some(sp) = source_prior {
+        for c in cands.iter_mut().flatten() {
+            if let Some((bonus, _)) = sp.bonus(&c.place) {
+                c.prior += bonus;
+                c.score = c.prior;
+            }
+        }
+    }
     for (k, m) in mentions.iter().enumerate() {
         if let Some(noun) = stated_noun(m) {
             fit_statement(noun, &mut cands[k]);
@@ -323,8 +344,7 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
             }
         }
     }
-    let anchor_of: rustc_hash::FxHashMap<&str, usize> =
-        anchor_of.into_iter().map(|(k, (_, a))| (k, a)).collect();
+    let anchor_of: rustc_hash::FxHashMap<&str, usize> = anchor_of.into_iter().map(|(k, (_, a))| (k, a)).collect();
     // Later mentions follow the anchor unless a comma says otherwise ("named
     // after Toledo, Ohio"); a later statement does not ("Lewiston is the
     // principal city of the Lewiston–Clarkston area, Washington").
@@ -381,7 +401,11 @@ pub fn resolve_document(gaz: &Gazetteer, text: &str, mentions: &[Mention]) -> (V
             continue;
         }
         let Some(ci) = chosen[k] else { continue };
-        out.push(resolution(text, k, m, &cands[k], ci, &found[k]));
+        let mut r = resolution(text, k, m, &cands[k], ci, &found[k]);
+        if let Some((_, why)) = source_prior.and_then(|sp| sp.bonus(&cands[k][ci].place)) {
+            r.reasons.insert(1, why);
+        }
+        out.push(r);
     }
     (out, rejected)
 }

@@ -13,9 +13,11 @@ pub mod fuzzy;
 pub mod lookup;
 pub mod metonym;
 pub mod prior;
+pub mod source_prior;
 pub mod toponym;
 
 pub use context::{resolve_document, MentionType, Resolution};
 pub use lookup::{geocode, Candidate, Query};
 pub use prior::MatchType;
-pub use toponym::{extract_toponyms, Toponym};
+pub use source_prior::{source_key, SourcePrior, SourcePriors};
+pub use toponym::{extract_toponyms, extract_toponyms_with, Toponym};

@@ -146,3 +146,35 @@ pub fn seat_city_first<T>(
         }
     }
 }
+
+/// A city at least this many times as populous as a same-named first-level
+/// region comes first: "Portland" is Oregon's city, not Portland Parish
+/// (Jamaica); "Oklahoma" stays the state, far larger than its namesake city.
+pub const BIG_CITY_RATIO: u64 = 4;
+
+/// The big-city rule (see [`BIG_CITY_RATIO`]): lifts a large city (100,000
+/// and over) just above a first-level region of the same name that it
+/// outnumbers. Regions of unknown population (0) are left alone.
+pub fn big_city_first<T>(
+    cands: &mut [T],
+    place: impl Fn(&T) -> &Place<'_>,
+    score: impl Fn(&T) -> f64,
+    mut set_score: impl FnMut(&mut T, f64),
+) {
+    let regions: Vec<(u64, f64)> = cands
+        .iter()
+        .filter(|c| place(c).kind == Kind::Admin1 && place(c).population > 0)
+        .map(|c| (place(c).population, score(c)))
+        .collect();
+    for c in cands.iter_mut() {
+        let city = place(c);
+        if city.kind != Kind::City || city.population < 100_000 {
+            continue;
+        }
+        let pop = city.population;
+        let beat = regions.iter().filter(|(rp, _)| pop >= BIG_CITY_RATIO * rp).map(|(_, s)| *s).reduce(f64::max);
+        if let Some(region_score) = beat.filter(|&rs| score(c) <= rs) {
+            set_score(c, region_score + 0.01);
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! The result of recognition and resolution for one text: every place
 //! mention with its offsets in code points and bytes, and the place it means.
 
-use super::context::{resolve_document, MentionType};
+use super::context::{resolve_document_with, MentionType};
+use super::source_prior::SourcePrior;
 use crate::gazetteer::{Gazetteer, PlaceRef};
 use crate::mentions::recognize;
 use crate::text::offsets::CharCounter;
@@ -30,8 +31,13 @@ pub struct Toponym {
 
 /// Finds and resolves the places in `text`.
 pub fn extract_toponyms(gaz: &Gazetteer, text: &str) -> Vec<Toponym> {
+    extract_toponyms_with(gaz, text, None)
+}
+
+/// [`extract_toponyms`] with the prior of the document's source.
+pub fn extract_toponyms_with(gaz: &Gazetteer, text: &str, source_prior: Option<&SourcePrior>) -> Vec<Toponym> {
     let mentions = recognize(gaz.store(), text);
-    let (resolved, _rejected) = resolve_document(gaz, text, &mentions);
+    let (resolved, _rejected) = resolve_document_with(gaz, text, &mentions, source_prior);
     if std::env::var_os("GEOEVENTS_DEBUG_REJECTED").is_some() {
         eprintln!("DOC");
         for r in &_rejected {
