@@ -451,7 +451,9 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&'static str>, p
     };
     // Not flexible: a row with more or fewer fields than the header is an error.
     let quotes = std::rc::Rc::new(std::cell::Cell::new(0u64));
-    let counted = QuoteCounter { inner: input, quotes: quotes.clone() };
+    let at_end = std::rc::Rc::new(std::cell::Cell::new(false));
+    let counted = QuoteCounter { inner: input, quotes: quotes.clone(), at_end: at_end.clone() };
+    let unterminated = || at_end.get() && quotes.get() % 2 == 1;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(args.delimiter)
         .flexible(false)
@@ -516,6 +518,9 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&'static str>, p
             Err(e) => {
                 let line = e.position().map_or(line_before, csv::Position::line);
                 let what = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { .. } if unterminated() => {
+                        "a quoted field is never closed (an unterminated quote)".to_string()
+                    }
                     csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
                         format!("{len} fields where the header has {expected_len}")
                     }
@@ -532,7 +537,7 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&'static str>, p
         let line = record.position().map_or(rows + 2, csv::Position::line);
         // An unterminated quote swallows the rest of the input into one
         // field: at the end of the input an odd number of quotes says so.
-        if reader.is_done() && quotes.get() % 2 == 1 {
+        if unterminated() {
             let what = "a quoted field is never closed (an unterminated quote)";
             if args.skip_bad {
                 bad += 1;
@@ -615,11 +620,16 @@ fn utf8_cell(bytes: &[u8]) -> Result<&str, usize> {
 struct QuoteCounter<R> {
     inner: R,
     quotes: std::rc::Rc<std::cell::Cell<u64>>,
+    /// Set once the input is exhausted: the record being parsed is the last.
+    at_end: std::rc::Rc<std::cell::Cell<bool>>,
 }
 
 impl<R: std::io::Read> std::io::Read for QuoteCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.at_end.set(true);
+        }
         let q = buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
         self.quotes.set(self.quotes.get() + q);
         Ok(n)
