@@ -95,3 +95,59 @@ pub fn document_line(doc: &Document, x: &Extraction) -> Result<String, serde_jso
     line.push('\n');
     Ok(line)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Context across documents, on sentences written for these tests.
+
+    use super::extract_batch;
+    use crate::gazetteer::Gazetteer;
+    use crate::ingest::Document;
+    use crate::resolve::{SourcePriors, Toponym};
+
+    fn gaz() -> &'static Gazetteer {
+        static GAZ: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        GAZ.get_or_init(Gazetteer::builtin)
+    }
+
+    fn toponym<'t>(toponyms: &'t [Toponym], name: &str) -> Option<&'t Toponym> {
+        toponyms.iter().find(|t| t.name == name)
+    }
+
+    fn doc(id: &str, source: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            text: text.into(),
+            title: None,
+            url: None,
+            source: Some(source.into()),
+            published_at: None,
+            origin: crate::ingest::Origin { path: "test".into(), line: None },
+        }
+    }
+
+    #[test]
+    fn a_source_prior_makes_paris_the_texan_one_and_is_off_able() {
+        let paper = "Lamar County Herald";
+        let docs = vec![
+            doc("1", paper, "The school board in Reno, Texas, met on Monday."),
+            doc("2", paper, "Storms hit Clarksville and Honey Grove in Texas overnight."),
+            doc("3", paper, "A new clinic opened in Sulphur Springs, Texas."),
+            doc("4", paper, "The fair in Paris drew a record crowd this weekend."),
+        ];
+        let mut priors = SourcePriors::default();
+        let with = extract_batch(gaz(), &docs, Some(&mut priors));
+        let paris = toponym(&with[3].toponyms, "Paris").and_then(|t| t.place.clone()).expect("Paris");
+        assert_eq!(paris.country_code.as_deref(), Some("US"), "{paris:?}");
+        let reasons = &toponym(&with[3].toponyms, "Paris").expect("Paris").reasons;
+        assert!(reasons.iter().any(|r| r.contains("the source writes about")), "{reasons:?}");
+        let without = extract_batch(gaz(), &docs, None);
+        let paris = toponym(&without[3].toponyms, "Paris").and_then(|t| t.place.clone()).expect("Paris");
+        assert_eq!(paris.country_code.as_deref(), Some("FR"));
+        // The same result whatever the batching.
+        let mut priors = SourcePriors::default();
+        let mut split = extract_batch(gaz(), &docs[..2], Some(&mut priors));
+        split.extend(extract_batch(gaz(), &docs[2..], Some(&mut priors)));
+        assert_eq!(split, with);
+    }
+}

@@ -554,3 +554,6 @@ fn person_name_words(toks: &Tokens) -> HashSet<&str> {
     }
     words
 }
+
+#[cfg(test)]
+mod tests;

@@ -88,9 +88,35 @@ fn is_located(w: &str) -> bool {
 }
 
 /// Words that end the description before any place noun came ("a man who",
-/// "the son of"): the statement is about something else.
+/// "the son of", "the epidemic has affected four villages"): the statement
+/// is about something else.
 fn ends_description(w: &str) -> bool {
-    matches!(w, "of" | "in" | "on" | "for" | "with" | "who" | "which" | "that" | "whose" | "by" | "to" | "at" | "from")
+    matches!(
+        w,
+        "of" | "in"
+            | "on"
+            | "for"
+            | "with"
+            | "who"
+            | "which"
+            | "that"
+            | "whose"
+            | "by"
+            | "to"
+            | "at"
+            | "from"
+            | "has"
+            | "have"
+            | "had"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "will"
+            | "would"
+            | "said"
+            | "says"
+    )
 }
 
 /// Most words between the article and the place noun ("a home rule-class

@@ -1,10 +1,16 @@
 //! Places the gazetteer does not list but the text itself marks as places:
-//! "Mukuru district", "the village of Kampungu", "in Cellardyke, Fife".
+//! "Mukuru district", "the village of Kampungu", "in Cellardyke, Fife",
+//! "Brixwold is a village in Piute County".
 //! They are reported with no coordinates rather than dropped.
 
 use super::find::NameMatch;
 use super::lexicon::*;
 use crate::text::tokens::{Shape, Tokens};
+
+/// Why a name that a statement describes ("X is a village in ...") is taken
+/// for an unlisted place. Such a name is reported only where the text also
+/// places it (resolution then puts it at its stated area).
+pub const BY_STATEMENT: &str = "not in the gazetteer; a place by what the text says it is (\"X is a village in ...\")";
 
 /// A run of words `[first, last)` taken for an unlisted place, and why.
 pub struct Unlisted {
@@ -93,6 +99,10 @@ pub fn find_unlisted(toks: &Tokens, text: &str, matches: &[NameMatch]) -> Vec<Un
             && starts_match.contains(&last)
         {
             Some("not in the gazetteer; a place by \"in X, <known place>\"")
+        } else if super::statements::statement_after(toks, text, t[last - 1].end, last)
+            .is_some_and(|st| !matches!(st.noun, super::statements::PlaceNoun::Located))
+        {
+            Some(BY_STATEMENT)
         } else {
             None
         };

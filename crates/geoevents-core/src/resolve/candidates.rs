@@ -25,12 +25,23 @@ pub struct Cand {
     /// [`Container::establishes`](super::containment::Container::establishes)):
     /// "X, Maine", "X is a town in Y County".
     pub contained: bool,
+    /// In a region the document's source writes about (see `source_prior.rs`).
+    pub source_backed: bool,
 }
 
 impl Cand {
     /// A candidate with no context yet.
     pub fn new(place: Place<'static>, name_kind: NameKind, prior: f64) -> Cand {
-        Cand { place, name_kind, prior, score: prior, supported: false, locally_supported: false, contained: false }
+        Cand {
+            place,
+            name_kind,
+            prior,
+            score: prior,
+            supported: false,
+            locally_supported: false,
+            contained: false,
+            source_backed: false,
+        }
     }
 }
 

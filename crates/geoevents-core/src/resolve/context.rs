@@ -217,6 +217,7 @@ pub fn resolve_document_with(
             if let Some((bonus, _)) = sp.bonus(&c.place) {
                 c.prior += bonus;
                 c.score = c.prior;
+                c.source_backed = true;
             }
         }
     }
@@ -386,6 +387,12 @@ pub fn resolve_document_with(
         }
         if let Some(area) = at_container[k] {
             out.push(placed_at_container(k, m, area));
+            continue;
+        }
+        if m.unlisted == Some(crate::mentions::unlisted::BY_STATEMENT) {
+            // Described but placed nowhere the gazetteer knows: no use on a map.
+            rejected
+                .push(Rejection { mention: k, reason: "not in the gazetteer, and the text puts it in no known area" });
             continue;
         }
         if let Some(why) = m.unlisted {

@@ -113,8 +113,9 @@ pub fn score_with(k: usize, cands: &mut [Cand], ev: &Evidence, containers: &[Con
     for c in cands.iter_mut() {
         let p = &c.place;
         let mut s = c.prior;
-        let mut support = false;
-        let mut local = false;
+        // What the source's other documents say backs a place like a region named here.
+        let mut support = c.source_backed;
+        let mut local = c.source_backed;
         let mut contained = false;
         let w = ev.country_weight(p.country_code, k);
         if w > 0.0 {

@@ -21,3 +21,6 @@ pub use lookup::{geocode, Candidate, Query};
 pub use prior::MatchType;
 pub use source_prior::{source_key, SourcePrior, SourcePriors};
 pub use toponym::{extract_toponyms, extract_toponyms_with, Toponym};
+
+#[cfg(test)]
+mod tests;
