@@ -139,9 +139,9 @@ def _typed_dates(df):
 
 
 def _records(results, field: str):
-    """One row per element of the array of structs ``field``, with the
-    document's id as ``doc_id`` (unless the records carry one) and their
-    1-based place in the document as ``<field>_index``... flattened."""
+    """One row per element of the array of structs ``field``, flattened,
+    with the document's id as ``doc_id`` (unless the records carry one) and
+    the element's 0-based place in the document's list as ``position``."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import ArrayType, StructType
 
@@ -179,7 +179,7 @@ def documents(results):
 
     counts = [F.size(F.col(c)).alias(f"{c}_count") for c in ("toponyms", "events") if c in results.columns]
     kept = results.drop("toponyms", "events")
-    return _typed_dates(kept.select(*_flat_columns(kept.schema), *[c for c in counts]))
+    return _typed_dates(results.select(*_flat_columns(kept.schema), *counts))
 
 
 def _pyarrow_fs(uri: str):
