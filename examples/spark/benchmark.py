@@ -47,25 +47,55 @@ def cli(binary: str, corpus: str, docs: int):
         subprocess.run([binary, "extract", corpus, "-o", os.devnull], check=True, env=env, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         report(run="cli", threads=threads, seconds=round(wall, 2), docs_per_s=round(docs / wall),
                docs_per_s_per_core=round(docs / wall / threads), peak_rss_mb=round(after.ru_maxrss / 1024),
-               cpu_s=round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2))
+               cpu_s=round(cpu, 2), docs_per_cpu_s=round(docs / cpu))
+
+
+PYTHON_API = """
+import json, resource, sys, time, geoevents
+docs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+c0, t0 = cpu(), time.perf_counter()
+n = sum(1 for _ in geoevents.extract_many(docs, threads=int(sys.argv[2])))
+print(n, time.perf_counter() - t0, cpu() - c0)
+"""
 
 
 def python_api(corpus: str, docs: int):
     for threads in (1, 2):
-        code = (
-            "import json, sys, time, geoevents\n"
-            "docs = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]\n"
-            "start = time.perf_counter()\n"
-            f"n = sum(1 for _ in geoevents.extract_many(docs, threads={threads}))\n"
-            "print(n, time.perf_counter() - start)\n"
-        )
-        out = subprocess.run([sys.executable, "-c", code, corpus], check=True, capture_output=True, text=True).stdout
-        n, wall = out.split()
-        wall = float(wall)
-        report(run="python extract_many", threads=threads, seconds=round(wall, 2), docs_per_s=round(int(n) / wall),
-               docs_per_s_per_core=round(int(n) / wall / threads))
+        out = subprocess.run([sys.executable, "-c", PYTHON_API, corpus, str(threads)], check=True,
+                             capture_output=True, text=True).stdout
+        n, wall, cpu = out.split()
+        n, wall, cpu = int(n), float(wall), float(cpu)
+        report(run="python extract_many", threads=threads, seconds=round(wall, 2), docs_per_s=round(n / wall),
+               docs_per_s_per_core=round(n / wall / threads), cpu_s=round(cpu, 2), docs_per_cpu_s=round(n / cpu))
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of a process, its live descendants and the
+    children they reaped: the JVM with Spark's Python daemon and workers."""
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            # After the name: state ppid ... utime(12) stime(13) cutime(14) cstime(15), 0-based here.
+            stats[int(entry.name)] = (int(fields[1]), sum(int(x) for x in fields[11:15]))
+    children = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0))[1]
+        todo.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def spark_run(cores: int, corpus: str, partitions: int):
@@ -90,18 +120,22 @@ def spark_run(cores: int, corpus: str, partitions: int):
     # Warm the Python workers (process start, import), as a long job would.
     docs.limit(partitions).mapInArrow(lambda b: b, docs.schema).write.format("noop").mode("overwrite").save()
 
-    start = time.perf_counter()
+    jvm_pid = spark._jvm.java.lang.ProcessHandle.current().pid()
+
+    cpu, start = tree_cpu_seconds(jvm_pid), time.perf_counter()
     ges.extract(docs).write.format("noop").mode("overwrite").save()
-    extraction = time.perf_counter() - start
+    extraction, cpu = time.perf_counter() - start, tree_cpu_seconds(jvm_pid) - cpu
     report(run="spark extraction", cores=cores, partitions=partitions, seconds=round(extraction, 2),
-           docs_per_s=round(n / extraction), docs_per_s_per_core=round(n / extraction / cores))
+           docs_per_s=round(n / extraction), docs_per_s_per_core=round(n / extraction / cores),
+           cpu_s=round(cpu, 2), docs_per_cpu_s=round(n / cpu))
 
     with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
+        cpu, start = tree_cpu_seconds(jvm_pid), time.perf_counter()
         counts = ges.run(docs, out)
-        whole = time.perf_counter() - start
+        whole, cpu = time.perf_counter() - start, tree_cpu_seconds(jvm_pid) - cpu
     report(run="spark whole job", cores=cores, seconds=round(whole, 2), docs_per_s=round(n / whole),
-           docs_per_s_per_core=round(n / whole / cores), counts=counts)
+           docs_per_s_per_core=round(n / whole / cores), cpu_s=round(cpu, 2), docs_per_cpu_s=round(n / cpu),
+           counts=counts)
 
     def worker_memory(batches):
         import os as _os
@@ -117,7 +151,6 @@ def spark_run(cores: int, corpus: str, partitions: int):
 
     workers = docs.mapInArrow(worker_memory, "pid long, peak_kb long, loads long").collect()
     peaks = {r["pid"]: r["peak_kb"] for r in workers}
-    jvm_pid = spark._jvm.java.lang.ProcessHandle.current().pid()
     hwm = next(l for l in Path(f"/proc/{jvm_pid}/status").read_text().splitlines() if l.startswith("VmHWM"))
     report(run="spark memory", cores=cores, python_workers=len(peaks),
            python_worker_peak_mb=round(max(peaks.values()) / 1024), jvm_peak_mb=round(int(hwm.split()[1]) / 1024),
@@ -153,6 +186,13 @@ def main():
     if args.spark_run:
         spark_run(args.spark_run, args.corpus, args.partitions)
         return
+    # Every run gets the same documents: those the command line accepts.
+    clean = Path(tempfile.mkdtemp()) / "documents.jsonl"
+    with open(args.corpus, encoding="utf-8") as f, open(clean, "w", encoding="utf-8") as out:
+        for line in f:
+            if line.strip() and json.loads(line).get("text", "").strip():
+                out.write(line)
+    args.corpus = str(clean)
     docs = count_lines(args.corpus)
     report(run="corpus", documents=docs, mb=round(os.path.getsize(args.corpus) / 1e6, 1))
     import_time()

@@ -22,7 +22,6 @@ per process, on first use; :class:`Gazetteer` opens an imported one.
 
 from __future__ import annotations
 
-import json as _json
 import os as _os
 
 from . import _geoevents
@@ -45,6 +44,14 @@ __all__ = [
 ]
 
 __version__: str = _geoevents.__version__
+
+
+def _loads(line: str):
+    # json (with re and enum) is imported on first use, not by `import
+    # geoevents`: most of the import time of the package would be theirs.
+    import json
+
+    return json.loads(line)
 
 #: Documents larger than this (UTF-8 bytes of text) are refused unless
 #: ``max_document_bytes`` is raised, as ``geoevents extract`` refuses them.
@@ -95,7 +102,7 @@ class Gazetteer:
     ) -> dict:
         """Geoparses one document: see :func:`geoevents.extract`."""
         doc = {"id": id, "text": text, "title": title, "url": url, "source": source, "published_at": published_at}
-        return _json.loads(self._native.extract_line(doc, max_document_bytes))
+        return _loads(self._native.extract_line(doc, max_document_bytes))
 
     def extract_lines(self, docs, threads: int | None = None, *, max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
         """Like :meth:`extract_many`, but yields each result as its JSON line
@@ -105,19 +112,19 @@ class Gazetteer:
 
     def extract_many(self, docs, threads: int | None = None, *, max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES):
         """Geoparses an iterable of documents: see :func:`geoevents.extract_many`."""
-        return map(_json.loads, self._native.extract_lines(docs, threads, max_document_bytes))
+        return map(_loads, self._native.extract_lines(docs, threads, max_document_bytes))
 
     def geocode(
         self, name: str, *, country: str | None = None, kind: str | None = None, limit: int = 5, fuzzy: bool = True
     ) -> list[dict]:
         """Ranked candidates for a place name: see :func:`geoevents.geocode`."""
-        return _json.loads(self._native.geocode_json(name, country, kind, limit, fuzzy))
+        return _loads(self._native.geocode_json(name, country, kind, limit, fuzzy))
 
     def reverse(
         self, lat: float, lon: float, limit: int = 5, *, kind: str | None = None, country: str | None = None
     ) -> list[dict]:
         """The places nearest to a point: see :func:`geoevents.reverse`."""
-        return _json.loads(self._native.reverse_json(lat, lon, limit, kind, country))
+        return _loads(self._native.reverse_json(lat, lon, limit, kind, country))
 
 
 _builtin: Gazetteer | None = None

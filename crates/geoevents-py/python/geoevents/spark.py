@@ -40,6 +40,9 @@ import geoevents
 #: The document columns that are read; ``id`` and ``text`` are required.
 DOCUMENT_COLUMNS = ("id", "text", "title", "url", "source", "published_at")
 
+#: Documents geoparsed (and their results held) at a time in a worker.
+SLICE_ROWS = 500
+
 #: The GeoParquet specification version written.
 GEOPARQUET_VERSION = "1.1.0"
 
@@ -76,12 +79,16 @@ def extract_arrow(
     gaz = geoevents.Gazetteer(gazetteer)  # once per process: see Gazetteer
     for batch in batches:
         columns = [c for c in DOCUMENT_COLUMNS if c in batch.schema.names]
-        rows = batch.select(columns).to_pylist()
-        usable = [r for r in rows if _usable(r, max_document_bytes)]
-        if skipped is not None and len(usable) < len(rows):
-            skipped.add(len(rows) - len(usable))
-        lines = list(gaz.extract_lines(usable, threads, max_document_bytes=max_document_bytes))
-        yield pa.RecordBatch.from_arrays([pa.array(lines, type=pa.string())], names=["line"])
+        batch = batch.select(columns)
+        # Spark's batches hold up to 10,000 rows (maxRecordsPerBatch); their
+        # results are about ten times the text, so they go out a slice at a time.
+        for offset in range(0, batch.num_rows, SLICE_ROWS):
+            rows = batch.slice(offset, SLICE_ROWS).to_pylist()
+            usable = [r for r in rows if _usable(r, max_document_bytes)]
+            if skipped is not None and len(usable) < len(rows):
+                skipped.add(len(rows) - len(usable))
+            lines = list(gaz.extract_lines(usable, threads, max_document_bytes=max_document_bytes))
+            yield pa.RecordBatch.from_arrays([pa.array(lines, type=pa.string())], names=["line"])
 
 
 def extract(docs, *, gazetteer: str | None = None, threads: int = 1, max_document_bytes=None, skipped=None):
@@ -296,11 +303,15 @@ def write_geoparquet(df, path: str, *, lon: str = "place_lon", lat: str = "place
 def merge_events(events_df):
     """Cross-article merging of events, as the command line merges them.
 
-    The hook for the rule of ``crates/geoevents-core/src/events/merge.rs``:
-    once the package exposes it (``geoevents._geoevents.merge_events_json``),
-    the events are grouped by the rule's key and each group merged by it
-    (``groupBy().applyInArrow``). Until then this raises
-    ``NotImplementedError`` and :func:`run` writes no merged table.
+    The hook for the rule of ``crates/geoevents-core/src/events/merge.rs``
+    (not on main yet). That rule links events of the same class on the same
+    or adjacent days at the same place (or cities within 10 km) and merges
+    connected components, which can chain across days and places; so the
+    only grouping that gives exactly the command line's result is the
+    event class: ``groupBy(event_class).applyInArrow`` with the Rust rule
+    (``geoevents._geoevents.merge_events_json``, to be exposed) run over each
+    group. Until then this raises ``NotImplementedError`` and :func:`run`
+    writes no merged table.
     """
     native = getattr(geoevents._geoevents, "merge_events_json", None)
     if native is None:
@@ -331,19 +342,22 @@ def run(
     extract(docs, gazetteer=gazetteer, threads=threads, max_document_bytes=max_document_bytes, skipped=skipped).write.mode(
         "overwrite"
     ).option("compression", "none").text(jsonl_path)
-    results = read_results(spark, jsonl_path)
+    # Parsed once (schema inference is a pass of its own), then exploded three ways.
+    from pyspark import StorageLevel
+
+    results = read_results(spark, jsonl_path).persist(StorageLevel.MEMORY_AND_DISK)
     documents(results).write.mode("overwrite").parquet(f"{out}/documents")
     toponyms(results).write.mode("overwrite").parquet(f"{out}/toponyms")
     event_rows = write_geoparquet(events(results), f"{out}/events")
-    spark_out = spark.read.parquet(f"{out}/toponyms")
     counts = {
         "documents": results.count(),
         "skipped": skipped.value,
-        "toponyms": spark_out.count(),
+        "toponyms": spark.read.parquet(f"{out}/toponyms").count(),
         "events": event_rows,
     }
     try:
         merge_events(events(results))
     except NotImplementedError as why:
         counts["merged_events"] = f"not written: {why}"
+    results.unpersist()
     return counts
