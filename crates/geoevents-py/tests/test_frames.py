@@ -78,3 +78,10 @@ def test_importing_loads_no_gazetteer_and_no_geopandas():
     code = "import sys, geoevents; print(geoevents.gazetteer_loads(), 'geopandas' in sys.modules, 'pyspark' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["0", "False", "False"]
+
+
+def test_the_package_docstring_example_runs():
+    import doctest
+
+    failures, tried = doctest.testmod(geoevents)
+    assert tried > 0 and failures == 0
