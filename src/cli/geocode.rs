@@ -4,8 +4,7 @@
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use geoevents_core::gazetteer::{Gazetteer, Kind};
-use geoevents_core::resolve::answers::candidate_json;
-use geoevents_core::resolve::answers::{nearest_json, ReverseQuery};
+use geoevents_core::resolve::answers::{candidate_json, nearest_json, ReverseQuery};
 use geoevents_core::resolve::{geocode, Candidate, Query};
 use serde_json::{json, Value};
 use std::collections::HashMap;
