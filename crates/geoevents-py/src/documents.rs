@@ -69,7 +69,7 @@ pub fn document(obj: &Bound<'_, PyAny>, position: u64, max_document_bytes: usize
         }
     }
     let origin = Origin { path: "<python>".into(), line: Some(position) };
-    document_from_fields(fields, || position.to_string(), origin).map_err(BadDocument::Value)
+    document_from_fields(fields, || position.to_string(), origin).map_err(|p| BadDocument::Value(p.0))
 }
 
 /// One field as JSON: strings as they are, `None` as null, an integer id as

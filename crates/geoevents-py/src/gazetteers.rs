@@ -5,7 +5,7 @@
 //! built-in data itself is part of the extension's read-only pages, which
 //! the operating system shares between the worker processes of a machine.
 
-use geoevents_core::gazetteer::{Gazetteer, OpenError};
+use geoevents_core::gazetteer::{Gazetteer, GazetteerError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,8 +45,8 @@ pub fn builtin() -> Arc<Gazetteer> {
 
 /// A gazetteer file written by `geoevents gazetteer import`, mapped once per
 /// process however often it is asked for.
-pub fn open(path: &Path) -> Result<Arc<Gazetteer>, OpenError> {
-    let io = |source| OpenError::Io { path: path.to_path_buf(), source };
+pub fn open(path: &Path) -> Result<Arc<Gazetteer>, GazetteerError> {
+    let io = |source| GazetteerError::Unreadable { path: path.to_path_buf(), source };
     let meta = std::fs::metadata(path).map_err(io)?;
     let key =
         FileKey { path: std::fs::canonicalize(path).map_err(io)?, len: meta.len(), modified: meta.modified().ok() };
