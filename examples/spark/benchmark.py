@@ -138,13 +138,15 @@ def spark_run(cores: int, corpus: str, partitions: int):
            counts=counts)
 
     def worker_memory(batches):
+        # Geoparses its partition, then reports: a worker that did the work.
         import os as _os
         import resource as _resource
 
         import geoevents
         import pyarrow as pa
+        from geoevents.spark import extract_arrow
 
-        for _ in batches:
+        for _ in extract_arrow(batches):
             pass
         rss = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss
         yield pa.RecordBatch.from_pydict({"pid": [_os.getpid()], "peak_kb": [rss], "loads": [geoevents.gazetteer_loads()]})
