@@ -4,6 +4,7 @@
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use geoevents_core::gazetteer::{Gazetteer, Kind};
+use geoevents_core::resolve::answers::{candidate_json, nearest_json, ReverseQuery};
 use geoevents_core::resolve::lookup::country_code;
 use geoevents_core::resolve::{geocode, Candidate, Query};
 use serde_json::{json, Value};
@@ -157,32 +158,6 @@ pub fn run(global: &GlobalArgs, args: &GeocodeArgs) -> CliResult {
     }
 }
 
-fn round(x: f64, decimals: i32) -> f64 {
-    let f = 10f64.powi(decimals);
-    (x * f).round() / f
-}
-
-/// The JSON form of a candidate (also the GeoJSON properties).
-pub fn candidate_json(c: &Candidate) -> Value {
-    let p = &c.place;
-    json!({
-        "id": p.id,
-        "name": p.name,
-        "kind": p.kind.as_str(),
-        "feature_code": p.feature_code,
-        "country_code": p.country_code,
-        "admin1": p.admin1_name,
-        "admin1_code": p.admin1_code,
-        "lat": p.lat,
-        "lon": p.lon,
-        "population": p.population,
-        "score": round(c.score, 3),
-        "match": c.match_type.as_str(),
-        "demonym": c.is_demonym(),
-        "why": c.reasons,
-    })
-}
-
 const TABLE_COLUMNS: [&str; 10] =
     ["id", "name", "kind", "country_code", "admin1", "lat", "lon", "population", "score", "why"];
 
@@ -270,33 +245,13 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&str>, point
     let (lat, lon) = point.split_once(',').ok_or_else(bad)?;
     let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
     let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(CliError::usage(format!(
-            "--reverse {point:?}: latitude must be within ±90 and longitude within ±180"
-        )));
-    }
     if !(args.max_km.is_finite() && args.max_km > 0.0) {
         return Err(CliError::usage(format!("--max-km {}: expected a distance above 0 km", args.max_km)));
     }
-    let store = gaz.store();
-    // Without --kind: towns and districts, not the centroids of whole countries or continents.
-    let nearest = gaz.spatial().nearest(lat, lon, args.limit, |i| {
-        let k = store.kind(i);
-        args.kind.map_or(matches!(k, Kind::City | Kind::Admin2 | Kind::Admin1), |want| k == want)
-            && country.is_none_or(|cc| store.country_code(i).eq_ignore_ascii_case(cc))
-    });
-    let cands: Vec<Value> = nearest
-        .iter()
-        .filter(|&&(_, km)| km <= args.max_km)
-        .map(|&(i, km)| {
-            let p = store.place(i);
-            json!({"id": p.id, "name": p.name, "kind": p.kind.as_str(), "feature_code": p.feature_code,
-                   "country_code": p.country_code, "admin1": p.admin1_name, "admin1_code": p.admin1_code,
-                   "lat": p.lat, "lon": p.lon, "population": p.population,
-                   "distance_km": round(km, 2), "score": round(1.0 / (1.0 + km), 3),
-                   "why": [format!("{:.1} km away", km)]})
-        })
-        .collect();
+    let q = ReverseQuery { kind: args.kind, country, limit: args.limit };
+    let mut cands =
+        nearest_json(gaz, lat, lon, &q).map_err(|e| CliError::usage(format!("--reverse {point:?}: {e}")))?;
+    cands.retain(|c| c["distance_km"].as_f64().is_some_and(|km| km <= args.max_km));
     let found = !cands.is_empty();
     print_results(&[(point.to_string(), cands)], format)
         .map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot write to standard output: {e}")))?;
@@ -307,6 +262,9 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&str>, point
         Ok(Exit::NotFound)
     }
 }
+
+/// A row's query as written: (name, --within-column value, row country).
+type RowKey = (Vec<u8>, Vec<u8>, Vec<u8>);
 
 /// Distinct names remembered while streaming a CSV.
 const CACHE_LIMIT: usize = 200_000;
@@ -344,7 +302,8 @@ struct RowResult {
 /// Where `--csv` writes: CSV rows as read plus [`ADDED_COLUMNS`], JSON
 /// lines, or one GeoJSON FeatureCollection of the rows that matched.
 enum RowWriter<'h> {
-    Csv(csv::Writer<Sink>),
+    // Boxed: the csv writer's buffer is large beside the other variants.
+    Csv(Box<csv::Writer<Sink>>),
     Json(Sink, &'h csv::ByteRecord),
     Geojson { sink: Sink, headers: &'h csv::ByteRecord, first: bool },
 }
@@ -376,7 +335,7 @@ impl RowWriter<'_> {
                     result.candidates.to_string(),
                 ];
                 let mut out = csv::ByteRecord::new();
-                for f in record.iter() {
+                for f in record {
                     out.push_field(&neutralise_cell(f));
                 }
                 for a in &added {
@@ -400,7 +359,7 @@ impl RowWriter<'_> {
                     "geometry": {"type": "Point", "coordinates": [best["lon"], best["lat"]]},
                     "properties": Value::Object(props)});
                 if *first {
-                    write!(sink, "{{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+                    writeln!(sink, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
                 } else {
                     writeln!(sink, ",")?;
                 }
@@ -489,7 +448,7 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&'static str>, p
                 out_headers.push_field(c.as_bytes());
             }
             w.write_byte_record(&out_headers).map_err(|e| write_err(std::io::Error::other(e)))?;
-            RowWriter::Csv(w)
+            RowWriter::Csv(Box::new(w))
         }
         Format::Json => RowWriter::Json(sink, &headers),
         _ => RowWriter::Geojson { sink, headers: &headers, first: true },
@@ -506,7 +465,7 @@ fn run_csv(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&'static str>, p
 
     // Repeated names (common in real CSVs) are answered once; row countries
     // ("SY", "SYR", "Syria") are read once each.
-    let mut cache: HashMap<(Vec<u8>, Vec<u8>, Vec<u8>), RowResult> = HashMap::new();
+    let mut cache: HashMap<RowKey, RowResult> = HashMap::new();
     let mut countries: HashMap<Vec<u8>, Option<&'static str>> = HashMap::new();
     let mut record = csv::ByteRecord::new();
     let (mut rows, mut matched, mut bad) = (0u64, 0u64, 0u64);

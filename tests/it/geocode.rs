@@ -222,7 +222,8 @@ fn reverse_lookup_out_of_range_is_a_usage_error() {
 
 // ---------------------------------------------------------------- CSV batch
 
-const ADDED: [&str; 6] = ["lat", "lon", "gazetteer_id", "country_code", "match", "candidates"];
+const ADDED: [&str; 8] =
+    ["lat", "lon", "gazetteer_id", "resolved_name", "country_code", "match", "score", "candidates"];
 
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(path).expect("the output CSV can be read");

@@ -465,3 +465,44 @@ pub fn is_pronoun(folded: &str) -> bool {
 pub fn is_intensifier(folded: &str) -> bool {
     matches!(folded, "very" | "so" | "too" | "quite" | "really" | "pretty" | "rather" | "extremely" | "fairly" | "less")
 }
+
+/// Words of flying (folded): the context in which an airport code is the airport.
+pub fn is_aviation_word(w: &str) -> bool {
+    matches!(
+        w,
+        "airport"
+            | "airports"
+            | "airfield"
+            | "airfields"
+            | "aerodrome"
+            | "airstrip"
+            | "airbase"
+            | "airline"
+            | "airlines"
+            | "airliner"
+            | "aircraft"
+            | "plane"
+            | "planes"
+            | "jet"
+            | "jets"
+            | "flight"
+            | "flights"
+            | "flew"
+            | "fly"
+            | "flies"
+            | "flying"
+            | "flown"
+            | "landed"
+            | "landing"
+            | "takeoff"
+            | "departed"
+            | "departure"
+            | "departures"
+            | "arrivals"
+            | "runway"
+            | "runways"
+            | "terminal"
+            | "layover"
+            | "nonstop"
+    )
+}

@@ -68,6 +68,9 @@ pub struct Cues {
     pub after_article: bool,
     /// Opens the text in capitals and is followed by a comma or dash: a dateline.
     pub dateline: bool,
+    /// Words of flying in its sentence ("airport", "flight", "landed"): only
+    /// there may a code in capitals ("LHR", "EGLL") mean an airport.
+    pub aviation: bool,
 }
 
 /// A gazetteer name found in the text.
@@ -403,6 +406,24 @@ fn capitalised_area_word(toks: &Tokens, text: &str, next: usize) -> Option<usize
     (joined && !longer && t.shape == Shape::Capitalized && is_area_word(toks.key(t))).then_some(next)
 }
 
+/// Most words looked at on each side of a name for words of flying.
+const AVIATION_REACH: usize = 40;
+
+/// Whether the sentence of tokens `[first, last)` speaks of flying: a word
+/// such as "airport", "flight" or "landed" within [`AVIATION_REACH`] words.
+fn aviation_in_sentence(toks: &Tokens, first: usize, last: usize) -> bool {
+    let t = &toks.tokens;
+    let mut lo = first;
+    while lo > 0 && !t[lo].sentence_start && first - lo < AVIATION_REACH {
+        lo -= 1;
+    }
+    let mut hi = last;
+    while hi < t.len() && !t[hi].sentence_start && hi - last < AVIATION_REACH {
+        hi += 1;
+    }
+    t[lo..hi].iter().any(|w| is_aviation_word(toks.key(w)))
+}
+
 fn is_capitalised(shape: Shape) -> bool {
     matches!(shape, Shape::Capitalized | Shape::AllCaps)
 }
@@ -472,6 +493,7 @@ fn cues_for(toks: &Tokens, text: &str, first: usize, last: usize, person_words: 
         cues.speaker = is_speech_verb(toks.key(&t[last]));
     }
     cues.noun_before = statements::noun_before(toks, first);
+    cues.aviation = aviation_in_sentence(toks, first, last);
     // "Peanut Corporation of America", "University of Texas": after "of" that
     // follows an organisation word; "City of Hope" is the place.
     if first >= 2

@@ -108,3 +108,13 @@ fn a_word_after_a_hyphen_opens_no_name() {
     let found = mentions(text);
     assert!(mention(text, &found, "Pakistan").cues.inside_longer_name);
 }
+
+#[test]
+fn words_of_flying_are_read_in_the_sentence_only() {
+    let text = "The jet landed in Madrid after a delay. Later Madrid voted.";
+    let found = mentions(text);
+    let madrids: Vec<&Mention> = found.iter().filter(|m| &text[m.start..m.end] == "Madrid").collect();
+    assert_eq!(madrids.len(), 2);
+    assert!(madrids[0].cues.aviation, "\"jet\" and \"landed\" in its sentence");
+    assert!(!madrids[1].cues.aviation, "the next sentence says nothing of flying");
+}

@@ -74,7 +74,7 @@ pub fn reject_reason(m: &Mention, cands: &[Cand]) -> Option<Verdict> {
     if (c.organisation || c.disease) && !strong(top) {
         return hard("part of the name of an organisation or a disease");
     }
-    if c.all_caps && !c.dateline && !strong(top) {
+    if c.all_caps && !c.dateline && !strong(top) && !super::candidates::reached_by_code(m, top) {
         return hard("capitals that name no country, region or city");
     }
     if c.person_elsewhere {
@@ -140,7 +140,9 @@ pub fn needs_support(m: &Mention, c: &Cand) -> Option<&'static str> {
     if cues.surname && !strong(c) && !c.locally_supported {
         return Some("a frequent surname, and no nearby place or region backs the town");
     }
-    if !strong(c) && !c.supported {
+    // An airport's code survives candidate selection only in capitals among
+    // words of flying (`candidates.rs`): that context is its support.
+    if !strong(c) && !c.supported && !super::candidates::reached_by_code(m, c) {
         return Some("a small place with no support in the document");
     }
     None

@@ -66,6 +66,7 @@ fn candidate_setting(m: &Mention) -> u8 {
         | u8::from(c.all_caps) << 2
         | u8::from(c.dateline) << 3
         | u8::from(m.key.chars().count() <= 3) << 4
+        | u8::from(c.aviation) << 5
 }
 
 /// Candidate lists depend only on the name and a few cues, and news repeats
@@ -89,6 +90,18 @@ pub fn cached_candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
         }
         cache.1.entry((m.value, candidate_setting(m))).or_insert_with(|| candidates(gaz, m)).clone()
     })
+}
+
+/// Longest airport code: IATA codes have 3 characters, ICAO codes 4.
+const AIRPORT_CODE_CHARS: usize = 4;
+
+/// An airport reached by one of its codes rather than by a name: airports'
+/// names are words ("Heathrow Airport"), their codes one short token.
+pub fn reached_by_code(m: &Mention, c: &Cand) -> bool {
+    c.place.feature_code == "AIRP"
+        && c.name_kind == NameKind::Alternate
+        && m.key.chars().count() <= AIRPORT_CODE_CHARS
+        && !m.key.contains(' ')
 }
 
 /// The candidates of a mention, with priors adjusted for its cues.
@@ -127,9 +140,15 @@ pub fn candidates(gaz: &Gazetteer, m: &Mention) -> Vec<Cand> {
             Cand::new(place, p.name_kind, s)
         })
         .collect();
+    // An airport's code ("LHR", "EGLL") names it only in capitals among words
+    // of flying: otherwise "MPs", "CDs", "Csa" or "ACT" are not airports.
+    let code_airport = |c: &Cand| reached_by_code(m, c) && m.cues.all_caps && m.cues.aviation;
+    cands.retain(|c| !reached_by_code(m, c) || code_airport(c));
     // "US" in capitals is an abbreviation: of a country or a region, never of a village called Us.
     if m.cues.all_caps && !m.cues.dateline && m.key.chars().count() <= 3 {
-        cands.retain(|c| matches!(c.place.kind, Kind::Country | Kind::Admin1 | Kind::Region | Kind::Continent));
+        cands.retain(|c| {
+            matches!(c.place.kind, Kind::Country | Kind::Admin1 | Kind::Region | Kind::Continent) || code_airport(c)
+        });
     }
     // A name that is some place's own name means that place before it means
     // another place as an alternate ("Mexico" the country, not Mexico City;

@@ -187,8 +187,8 @@ pub fn containers(k: usize, doc: &Reading<'_>, names_an_area: bool) -> Vec<Conta
     }
     let lo = mentions.partition_point(|o| o.sentence < m.sentence).max(k.saturating_sub(SENTENCE_REACH));
     let hi = mentions.partition_point(|o| o.sentence <= m.sentence).min(k + SENTENCE_REACH + 1);
-    for j in lo..hi {
-        if j != k && chosen[j].is_some_and(|p| matches!(p.kind, Kind::Admin1 | Kind::Admin2)) {
+    for (j, place) in chosen.iter().enumerate().take(hi).skip(lo) {
+        if j != k && place.is_some_and(|p| matches!(p.kind, Kind::Admin1 | Kind::Admin2)) {
             push(j, Containment::Sentence, None, &mut out);
         }
     }

@@ -281,7 +281,7 @@ pub fn resolve_document_with(
                 chosen[k] = pick(&cands[k]);
             }
         }
-        let mut placed_by_name: rustc_hash::FxHashMap<&str, Place<'static>> = Default::default();
+        let mut placed_by_name: rustc_hash::FxHashMap<&str, Place<'static>> = rustc_hash::FxHashMap::default();
         for (k, m) in mentions.iter().enumerate() {
             // Not for a doubtful word the text does not describe ("Still, Hawaii's ...").
             let doubtful = m.cues.common_word || m.cues.surname || m.cues.person_elsewhere;
@@ -334,7 +334,7 @@ pub fn resolve_document_with(
     // The anchor is the first mention the text describes and places, else
     // the first it places ("Jerusalem (named for Jerusalem, Israel) is a
     // settlement ... New Zealand": the described one).
-    let mut anchor_of: rustc_hash::FxHashMap<&str, (bool, usize)> = Default::default();
+    let mut anchor_of: rustc_hash::FxHashMap<&str, (bool, usize)> = rustc_hash::FxHashMap::default();
     for k in 0..mentions.len() {
         let anchored = at_container[k].is_some() || chosen[k].is_some_and(|ci| cands[k][ci].contained);
         if status[k] == Status::Accepted && anchored {

@@ -3,6 +3,7 @@
 //! [`Toponym`]s and its [`focus`].
 
 pub mod acceptance;
+pub mod answers;
 pub mod candidates;
 pub mod confidence;
 pub mod containment;

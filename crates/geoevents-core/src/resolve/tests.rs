@@ -49,7 +49,7 @@ fn resolved(text: &str, name: &str) -> Option<(String, Kind, String, String)> {
 }
 
 fn admin1_of(text: &str, name: &str) -> String {
-    resolved(text, name).map(|r| r.3).unwrap_or_else(|| panic!("{name:?} not resolved in {text:?}"))
+    resolved(text, name).map_or_else(|| panic!("{name:?} not resolved in {text:?}"), |r| r.3)
 }
 
 fn not_a_place(text: &str, name: &str) {
@@ -321,5 +321,33 @@ fn names_in_other_scripts() {
 fn physical_features_resolve() {
     for q in ["Indian Ocean", "Cauvery", "Pacific Ocean", "Korean Peninsula"] {
         assert_eq!(first(&name(q)).map(|r| r.1), Some(Kind::Physical), "{q}");
+    }
+}
+
+// ---- airport codes ----
+
+#[test]
+fn airport_codes_are_airports_only_in_capitals_among_words_of_flying() {
+    // Mixed case or no flying in the sentence: an abbreviation or a plural, not an airport.
+    for (text, name) in [
+        ("Several MPs voted against the bill on Tuesday.", "MPs"),
+        ("Sales of CDs fell again last year.", "CDs"),
+        ("The Csa climate has hot, dry summers.", "Csa"),
+        ("The report blamed JFK for the delay in the policy.", "JFK"),
+    ] {
+        let toponyms = extract_toponyms(gaz(), text);
+        let t = toponym(&toponyms, name);
+        assert!(
+            t.and_then(|t| t.place.as_ref()).is_none_or(|p| p.feature_code != "AIRP"),
+            "{name:?} is no airport in {text:?}: {t:?}"
+        );
+    }
+    // In capitals, in a sentence about a flight: the airport.
+    for text in
+        ["Her flight landed at JFK two hours late.", "Passengers at JFK waited for hours after flights were cancelled."]
+    {
+        let toponyms = extract_toponyms(gaz(), text);
+        let p = toponym(&toponyms, "JFK").and_then(|t| t.place.as_ref()).unwrap_or_else(|| panic!("{toponyms:?}"));
+        assert_eq!((p.feature_code.as_str(), p.admin1.as_deref()), ("AIRP", Some("New York")), "{text}");
     }
 }

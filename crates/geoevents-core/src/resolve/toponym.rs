@@ -37,14 +37,7 @@ pub fn extract_toponyms(gaz: &Gazetteer, text: &str) -> Vec<Toponym> {
 /// [`extract_toponyms`] with the prior of the document's source.
 pub fn extract_toponyms_with(gaz: &Gazetteer, text: &str, source_prior: Option<&SourcePrior>) -> Vec<Toponym> {
     let mentions = recognize(gaz.store(), text);
-    let (resolved, _rejected) = resolve_document_with(gaz, text, &mentions, source_prior);
-    if std::env::var_os("GEOEVENTS_DEBUG_REJECTED").is_some() {
-        eprintln!("DOC");
-        for r in &_rejected {
-            let m = &mentions[r.mention];
-            eprintln!("REJECTED\t{}\t{}\t{}", m.start, &text[m.start..m.end], r.reason);
-        }
-    }
+    let (resolved, _) = resolve_document_with(gaz, text, &mentions, source_prior);
     let mut counter = CharCounter::new(text);
     resolved
         .into_iter()
