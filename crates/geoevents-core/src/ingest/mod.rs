@@ -25,6 +25,7 @@
 
 pub mod charset;
 mod decode;
+pub(crate) use decode::BINARY_PROBE;
 mod format;
 pub mod html;
 mod html_meta;
