@@ -307,7 +307,6 @@ fn bare_names_rank_areas_and_cities_by_what_they_are() {
 }
 
 #[test]
-#[ignore = "needs names in every script in the gazetteer (the gazetteer-build branch, not yet on main)"]
 fn names_in_other_scripts() {
     for (q, cc) in [("Москва", "RU"), ("Харків", "UA"), ("Київ", "UA"), ("北京", "CN"), ("東京", "JP"), ("서울", "KR")]
     {
@@ -317,7 +316,6 @@ fn names_in_other_scripts() {
 }
 
 #[test]
-#[ignore = "needs physical features in the gazetteer (the gazetteer-build branch, not yet on main)"]
 fn physical_features_resolve() {
     for q in ["Indian Ocean", "Cauvery", "Pacific Ocean", "Korean Peninsula"] {
         assert_eq!(first(&name(q)).map(|r| r.1), Some(Kind::Physical), "{q}");
