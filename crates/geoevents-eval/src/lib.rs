@@ -5,7 +5,10 @@
 //! [`score`] implements the standard protocol of that directory's README:
 //! span matching (midpoints < 10 characters apart, names equal ignoring case),
 //! precision / recall / F1, and distance figures (acc@161, mean and median
-//! km, AUC) over matched toponyms and end to end.
+//! km, AUC) over matched toponyms and end to end. [`event_locations`] and
+//! [`acled`] score events: where they are drawn (span overlap with the
+//! hand-labelled event locations) and ACLED records (distance, types,
+//! fatalities).
 //!
 //! ```
 //! use geoevents_eval::{Accumulator, GoldToponym, Predicted, ScoreOptions};
@@ -18,6 +21,8 @@
 //! assert_eq!((scores.tp, scores.f1, scores.acc161), (1, 1.0, Some(1.0)));
 //! ```
 
+pub mod acled;
+pub mod event_locations;
 pub mod gold;
 pub mod score;
 
