@@ -53,11 +53,11 @@ pub fn run_locations(gaz: &Gazetteer, args: &EvalArgs) -> CliResult {
     let mut errors = Vec::new();
     for (doc, events) in docs.iter().zip(&predictions) {
         let spans: Vec<PredictedSpan> =
-            drawn(events).map(|e| PredictedSpan { start: e.char_start, end: e.char_end }).collect();
+            drawn(events).filter_map(|e| Some(PredictedSpan { start: e.char_start?, end: e.char_end? })).collect();
         let outcome = acc.add(&doc.locations, &spans);
         if args.errors && (outcome.fp > 0 || outcome.fn_ > 0) {
             let gold: Vec<&str> = doc.locations.iter().map(|l| l.text.as_str()).collect();
-            let predicted: Vec<&str> = drawn(events).map(|e| e.mention_text.as_str()).collect();
+            let predicted: Vec<&str> = drawn(events).filter_map(|e| e.mention_text.as_deref()).collect();
             errors.push(json!({"id": doc.id, "fp": outcome.fp, "fn": outcome.fn_, "gold": gold,
                 "predicted": predicted, "text": doc.text}));
         }
@@ -85,7 +85,13 @@ fn best_event(events: &[Event]) -> Option<&Event> {
 
 fn prediction(e: &Event) -> Option<AcledPrediction> {
     let place = e.place.as_ref()?;
-    Some(AcledPrediction { lat: place.lat, lon: place.lon, event_type: None, sub_event_type: None, fatalities: None })
+    Some(AcledPrediction {
+        lat: place.lat,
+        lon: place.lon,
+        event_type: e.acled_event_type.map(|t| t.as_str().to_string()),
+        sub_event_type: e.acled_sub_event_type.map(|t| t.as_str().to_string()),
+        fatalities: e.fatalities,
+    })
 }
 
 /// `--mode acled`: each row's notes as a document published on its event date.

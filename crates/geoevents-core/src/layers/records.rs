@@ -55,11 +55,18 @@ pub const EVENT_FIELDS: &[Field] = &[
     Field::new("date_rule", FieldType::String, "how event_date was found"),
     Field::new("published_at", FieldType::DateTime, "publication time of the article, UTC"),
     Field::new(
-        "event_type",
+        "event_class",
         FieldType::String,
-        "from the lexicon in src/events/types.rs; unclassified when no cue matched",
+        "ACLED's six event types in snake case, or natural_disaster, man_made_disaster, diplomacy, organized_crime, statement",
     ),
-    Field::new("event_type_cues", FieldType::String, "the cue words that gave event_type, separated by '; '"),
+    Field::new("acled_event_type", FieldType::String, "ACLED event type, spelled as ACLED; empty for news classes"),
+    Field::new("acled_sub_event_type", FieldType::String, "ACLED sub-event type, spelled as ACLED"),
+    Field::new("event_type_cues", FieldType::String, "the cue words that gave the type, separated by '; '"),
+    Field::new("modality", FieldType::String, "reported, planned, threatened, hypothetical or denied"),
+    Field::new("fatalities", FieldType::Integer, "deaths reported; 0 when none died, empty when not said"),
+    Field::new("actor1", FieldType::String, "who acted, as written"),
+    Field::new("actor2", FieldType::String, "on whom, as written"),
+    Field::new("assoc_actor", FieldType::String, "allies of actor1, separated by '; '"),
     Field::new("actors", FieldType::String, "actors named in the sentence, separated by '; '"),
     Field::new("place_name", FieldType::String, "the gazetteer's name of the place"),
     Field::new("mention_text", FieldType::String, "the place as written"),
@@ -89,21 +96,28 @@ pub fn events_layer(docs: &[DocumentResult<'_>]) -> Layer {
             opt(e.date_precision.map(crate::events::dates::Precision::as_str)),
             s(&e.date_rule),
             date_time(e.published_at.as_deref()),
-            s(e.event_type.as_str()),
+            s(e.event_class.as_str()),
+            opt(e.acled_event_type.map(crate::events::AcledEventType::as_str)),
+            opt(e.acled_sub_event_type.map(crate::events::AcledSubEventType::as_str)),
             s(&e.event_type_cues.join("; ")),
+            s(e.modality.as_str()),
+            e.fatalities.map_or(Value::Null, |n| Value::Int(i64::from(n))),
+            opt(e.actor1.as_deref()),
+            opt(e.actor2.as_deref()),
+            s(&e.assoc_actor.join("; ")),
             s(&e.actors.join("; ")),
             s(&p.name),
-            s(&e.mention_text),
+            opt(e.mention_text.as_deref()),
             s(&p.id),
             s(&p.feature_code),
             s(p.kind.as_str()),
             opt(p.country_code.as_deref()),
             opt(p.admin1_code.as_deref()),
-            opt(e.geo_precision.map(crate::events::GeoPrecision::as_str)),
+            s(e.geo_precision.as_str()),
             Value::Bool(e.is_centroid),
             Value::Real(e.confidence),
-            Value::Int(e.char_start as i64),
-            Value::Int(e.char_end as i64),
+            e.char_start.map_or(Value::Null, |c| Value::Int(c as i64)),
+            e.char_end.map_or(Value::Null, |c| Value::Int(c as i64)),
             s(&e.doc_id),
             opt(e.title.as_deref()),
             opt(e.source_url.as_deref()),
@@ -142,7 +156,7 @@ struct PlaceAcc<'a> {
 impl<'a> PlaceAcc<'a> {
     fn add_event(&mut self, e: &'a Event) {
         self.events += 1;
-        self.types.insert(e.event_type.as_str());
+        self.types.insert(e.event_class.as_str());
         if let Some(d) = e.event_date.as_deref() {
             self.first_date = Some(self.first_date.map_or(d, |f| f.min(d)));
             self.last_date = Some(self.last_date.map_or(d, |l| l.max(d)));
@@ -288,18 +302,8 @@ pub fn areas_layer(docs: &[DocumentResult<'_>], shapes: &dyn AreaShapes) -> Laye
     Layer { name: "areas", geometry_type: GeometryType::MultiPolygon, fields: AREA_FIELDS.to_vec(), features }
 }
 
-/// A fixed colour for every event type of the lexicon, so maps read the same
-/// from one run to the next (`unclassified` grey).
+/// The fixed colour of every event class ([`crate::events::EventClass::colour`]),
+/// in legend order: the same in the QML styles and the web page.
 pub fn event_type_colours() -> Vec<(&'static str, &'static str)> {
-    const COLOURS: &[&str] = &[
-        "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#1f77b4", "#2ca02c", "#7f7f7f",
-        "#aec7e8", "#ffbb78", "#98df8a",
-    ];
-    let mut out: Vec<(&'static str, &'static str)> = crate::events::types::LEXICON
-        .iter()
-        .zip(COLOURS.iter().cycle())
-        .map(|((t, _), colour)| (t.as_str(), *colour))
-        .collect();
-    out.push((crate::events::EventType::Unclassified.as_str(), "#c7c7c7"));
-    out
+    crate::events::EventClass::ALL.iter().map(|c| (c.as_str(), c.colour())).collect()
 }
