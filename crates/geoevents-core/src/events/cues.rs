@@ -73,7 +73,7 @@ const LEXICON: &[(Cue, &[&str])] = &[
     (Cue::Shelling, &[
         "shell", "shells", "shelled", "shelling*", "artillery", "mortar*", "rocket*", "missile*", "projectile*",
         "katyusha*", "howitzer*", "atgm*", "anti-tank", "rpg", "rpgs", "grad", "mlrs", "tank fire", "bombard*",
-        "heavy weapons", "heavy weaponry", "ordnance",
+        "heavy weapons", "heavy weaponry", "ordnance", "grenade launcher*", "grenade-launcher*",
     ]),
     (Cue::Explosive, &[
         "ied", "ieds", "improvised explosive*", "roadside bomb*", "landmine*", "land mine*", "mine explosion*",
@@ -308,7 +308,11 @@ pub fn decide(hits: &[Hit], place_follows: impl Fn(&Hit) -> bool) -> Option<(Eve
         if has(Cue::RiotAct) || has(Cue::Looting) {
             return acled(S::ViolentDemonstration, &[Cue::Protest, Cue::RiotAct, Cue::Looting]);
         }
-        if has(Cue::Intervention) || has(Cue::Arrest) {
+        // An arrest as the protest's cause ("against the arrest of") is no intervention.
+        let arrested = hits
+            .iter()
+            .any(|h| h.cue == Cue::Arrest && (h.text.starts_with("arrested") || h.text.starts_with("detained")));
+        if has(Cue::Intervention) || arrested {
             return acled(S::ProtestWithIntervention, &[Cue::Protest, Cue::Intervention, Cue::Arrest]);
         }
         // A protest word next to explosive weapons or a clash is a background

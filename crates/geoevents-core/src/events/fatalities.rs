@@ -47,6 +47,12 @@ const NONE_PHRASES: &[&str] = &[
     "no one killed", "none were killed", "no fatality", "no casualty", "no reported fatalities",
 ];
 
+#[rustfmt::skip]
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+];
+
 fn number(word: &str) -> Option<u32> {
     let clean: String = word.chars().filter(|c| *c != ',').collect();
     if !clean.is_empty() && clean.bytes().all(|b| b.is_ascii_digit()) && clean.len() <= 6 {
@@ -89,6 +95,12 @@ pub fn fatalities(clause: &str) -> Option<u32> {
     };
     for (i, w) in words.iter().enumerate() {
         let Some(n) = number(w) else { continue };
+        // A year or day of a date is no count: "On 9 May 2020, militants killed six".
+        let prev = if i > 0 { words[i - 1] } else { "" };
+        let next = words.get(i + 1).copied().unwrap_or("");
+        if MONTHS.contains(&prev) || MONTHS.contains(&next) || (w.len() == 4 && (1900..=2100).contains(&n)) {
+            continue;
+        }
         if matches!(*w, "a" | "an") {
             // "killed a man", "the killing of a person".
             let noun = words.get(i + 1).copied().unwrap_or("");
@@ -106,7 +118,7 @@ pub fn fatalities(clause: &str) -> Option<u32> {
         let mut found = false;
         for k in i + 1..(i + 7).min(words.len()) {
             let x = words[k];
-            if matches!(x, "," | ";" | "." | "and") && k > i + 1 {
+            if matches!(x, "," | ";" | ".") || (x == "and" && k > i + 1) {
                 break;
             }
             if is_hurt(x) {
@@ -184,6 +196,7 @@ mod tests {
         assert_eq!(fatalities("Police arrested 3 people."), None);
         assert_eq!(fatalities("Two men were shot and wounded."), None);
         assert_eq!(fatalities("Two men were shot dead."), Some(2));
+        assert_eq!(fatalities("On 9 May 2020, militants killed six civilians."), Some(6));
     }
 
     #[test]

@@ -307,25 +307,6 @@ fn relation<'a>(
         }
         break;
     }
-    // "in Zholobok, Luhansk", "in Kinyinya commune (Ruyigi)": an unlisted name
-    // in a locative phrase, then this place as its wider area.
-    if j > 0 && matches!(word_at(j - 1), "," | "(") {
-        let mut k = j - 1;
-        let mut names = 0;
-        while k > 0 && names < 5 {
-            let t = &toks[k - 1];
-            let raw = &sentence[t.start..t.end];
-            if is_word(t) && (raw.starts_with(char::is_uppercase) || SKIPPABLE.contains(&w(t))) {
-                k -= 1;
-                names += 1;
-                continue;
-            }
-            break;
-        }
-        if names > 0 && k > 0 && (LOCATIVE.contains(&word_at(k - 1)) || PLACE_VERBS.contains(&word_at(k - 1))) {
-            return Relation::Location;
-        }
-    }
     let before = if j > 0 { word_at(j - 1) } else { "" };
     let before2 = if j > 1 { word_at(j - 2) } else { "" };
     let before3 = if j > 2 { word_at(j - 3) } else { "" };
@@ -491,6 +472,31 @@ fn relation<'a>(
             return Relation::Agent;
         }
     }
+    // "in Zholobok, Luhansk", "in the village of Gadabo (Anzourou, Tillaberi)",
+    // "in Bat Galim Square of Haifa": unlisted names (capitalised words) in a
+    // locative phrase, then this place as their wider area.
+    let mut k = first;
+    let mut steps = 0;
+    while k > 0 && steps < 10 {
+        let t = &toks[k - 1];
+        let raw = &sentence[t.start..t.end];
+        let name_part = (is_word(t) && (raw.starts_with(char::is_uppercase) || SKIPPABLE.contains(&w(t))))
+            || matches!(raw, "," | "(" | ")")
+            || t.kind == TokKind::Num;
+        if !name_part {
+            break;
+        }
+        k -= 1;
+        steps += 1;
+    }
+    if steps > 0 && k > 0 && k < first && (LOCATIVE.contains(&word_at(k - 1)) || PLACE_VERBS.contains(&word_at(k - 1)))
+    {
+        let skipped_name =
+            toks[k..first].iter().any(|t| is_word(t) && sentence[t.start..t.end].starts_with(char::is_uppercase));
+        if skipped_name {
+            return Relation::Location;
+        }
+    }
     Relation::Other
 }
 
@@ -530,6 +536,15 @@ mod tests {
             ["location", "location"]
         );
         assert_eq!(rel("The minister will go to Ankara.", &[("Ankara", P, CITY)]), ["location"]);
+        // An unlisted name, then its wider area.
+        assert_eq!(
+            rel(
+                "Militants killed six civilians in the village of Gadabo (Anzourou, Tillaberi).",
+                &[("Tillaberi", P, CITY)]
+            ),
+            ["location"]
+        );
+        assert_eq!(rel("Interns protested in Bat Galim Square of Haifa city.", &[("Haifa", P, CITY)]), ["location"]);
     }
 
     #[test]
