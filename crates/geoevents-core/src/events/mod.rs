@@ -536,16 +536,39 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
                     located.push(Located { toponym: inside[i], rule: "locative", factor: 1.0 });
                 }
             }
-            // Keep unresolved locations only when nothing resolved is there.
+            // One action, one place: after the first location, only places
+            // listed with it ("in X and Y", "X, Y and Z") are further
+            // locations; others are reference points ("near Pattan, 27 km
+            // from Srinagar") or wider areas ("Kafr Shams town in Deraa").
+            let listed = |a: &Located<'_>, b: &Located<'_>| {
+                let (x, y) = (a.toponym.byte_end.min(b.toponym.byte_start), b.toponym.byte_start);
+                let gap = cues::lower_same_len(text.get(x..y).unwrap_or(""));
+                let words: Vec<&str> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+                words.iter().any(|w| *w == "and" || *w == "or") && words.len() <= 3
+            };
+            // Keep unresolved locations only when nothing resolved is there:
+            // the resolved one is the unlisted place's wider area.
             if located.iter().any(|l| l.toponym.place.is_some()) {
                 located.retain(|l| l.toponym.place.is_some());
             }
+            let mut kept: Vec<Located<'_>> = Vec::new();
+            for l in located {
+                match kept.last() {
+                    None => kept.push(l),
+                    Some(prev) if listed(prev, &l) => kept.push(l),
+                    Some(_) => {
+                        mentioned.push((l.toponym, Relation::Container));
+                    }
+                }
+            }
+            let mut located = kept;
             located.dedup_by(|a, b| {
                 a.toponym.place.as_ref().map(|p| &p.id) == b.toponym.place.as_ref().map(|p| &p.id)
                     && a.toponym.place.is_some()
             });
             for &i in &in_clause {
-                let used = located.iter().any(|l| std::ptr::eq(l.toponym, inside[i]));
+                let used = located.iter().any(|l| std::ptr::eq(l.toponym, inside[i]))
+                    || mentioned.iter().any(|(t, _)| std::ptr::eq(*t, inside[i]));
                 if !used {
                     let rel = if contained.contains(&i) { Relation::Container } else { relations[i] };
                     mentioned.push((inside[i], rel));
