@@ -519,7 +519,8 @@ fn sigkill_mid_run_then_rerun_has_no_duplicates_and_valid_layers() {
     let clean = Setup::new(&cfg);
     clean.run(&[]).ok();
     let want = event_keys(&clean.events());
-    assert!(want.len() >= 40, "{}", want.len());
+    // Reports of the same storm at one place on adjacent days merge into one event (events::merge).
+    assert!(want.len() >= 10, "{}", want.len());
 
     let killed = Setup::new(&cfg);
     let bin = assert_cmd::cargo::cargo_bin("geoevents");
@@ -577,7 +578,8 @@ fn benchmark_1000_articles() {
     let secs = started.elapsed().as_secs_f64();
     eprintln!("benchmark: 1000 articles fetched, processed and mapped in {secs:.2} s");
     assert_eq!(setup.status()[0]["articles"], 1000);
-    assert!(setup.events().len() >= 1000);
+    // One event a report, merged across reports of one place on adjacent days (events::merge).
+    assert!(setup.events().len() >= 20, "{}", setup.events().len());
     let limit: f64 = std::env::var("GEOEVENTS_BENCH_LIMIT").ok().and_then(|s| s.parse().ok()).unwrap_or(10.0);
     assert!(secs < limit, "{secs:.2} s");
 }

@@ -414,6 +414,32 @@ fn cue_texts(hits: &[Hit], cues: &[Cue]) -> Vec<String> {
     out
 }
 
+/// Where the topic of a concern or a discussion starts in `clause` (bytes):
+/// after "concern(s) over/about/at", "fears over", "discussed", "talked
+/// about", "spoke about", "the situation in".
+pub fn topic_start(clause: &str) -> Option<usize> {
+    const OPENERS: &[&str] = &[
+        "concern over ",
+        "concern about ",
+        "concern at ",
+        "concerns over ",
+        "concerns about ",
+        "concern\u{201d} about ",
+        "concern\" about ",
+        "fears over ",
+        "fears about ",
+        "discussed ",
+        "talked about ",
+        "spoke about ",
+        "the situation in ",
+        "alarm over ",
+        "worried about ",
+        "worries over ",
+    ];
+    let lower = lower_same_len(clause);
+    OPENERS.iter().filter_map(|o| lower.find(o).map(|p| p + o.len())).min()
+}
+
 /// True when the only cues are outcomes or context ("Three civilians were
 /// wounded"): such a clause continues the event before it.
 pub fn only_outcome(hits: &[Hit]) -> bool {

@@ -227,8 +227,22 @@ pub fn snippet(sentence: &str) -> String {
 
 /// Clause boundaries inside a sentence: byte ranges.
 fn clauses(sentence: &str) -> Vec<(usize, usize)> {
-    const SPLITS: &[&str] =
-        &["; ", ", and ", ", but ", ", while ", ", whose ", " and they ", " and then ", ", after which ", " but "];
+    const SPLITS: &[&str] = &[
+        "; ",
+        ", and ",
+        ", but ",
+        ", while ",
+        ", whose ",
+        " and they ",
+        " and then ",
+        ", after which ",
+        " but ",
+        " and are ",
+        " and is ",
+        " and have ",
+        " and has ",
+        " and will ",
+    ];
     let lower = cues::lower_same_len(sentence);
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for s in SPLITS {
@@ -439,7 +453,13 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
         let sentence_names_places = !inside.is_empty();
         for (c_start, c_end) in clauses(sentence) {
             let clause = &sentence[c_start..c_end];
-            let hits = cues::find(clause);
+            let mut hits = cues::find(clause);
+            // What a concern or a discussion is about is its topic, not an
+            // action: "voiced concern over the fighting in Aleppo".
+            let topic_from = cues::topic_start(clause);
+            if let Some(t) = topic_from {
+                hits.retain(|h| h.start < t || matches!(h.cue, cues::Cue::Diplomacy | cues::Cue::Statement));
+            }
             let in_clause: Vec<usize> = (0..inside.len())
                 .filter(|&i| role_mentions[i].start >= c_start && role_mentions[i].start < c_end)
                 .collect();
@@ -492,6 +512,15 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
             }
             // Locations of the clause, containers and unresolved fallbacks.
             let is_statement = kind.class == EventClass::Statement;
+            let mut relations_here = relations.clone();
+            if let Some(t) = topic_from {
+                for &i in &in_clause {
+                    if role_mentions[i].start >= c_start + t && relations_here[i] == Relation::Location {
+                        relations_here[i] = Relation::Topic;
+                    }
+                }
+            }
+            let relations = &relations_here;
             let mut locs: Vec<usize> = in_clause
                 .iter()
                 .copied()
@@ -550,6 +579,14 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
             // the resolved one is the unlisted place's wider area.
             if located.iter().any(|l| l.toponym.place.is_some()) {
                 located.retain(|l| l.toponym.place.is_some());
+            }
+            // The most specific place leads: "struck off the Aegean coast,
+            // shaking buildings in Izmir" is at Izmir.
+            if let Some(k) = located.iter().position(|l| l.toponym.place.as_ref().is_some_and(|p| !p.is_area())) {
+                if k > 0 && located[0].toponym.place.as_ref().is_some_and(PlaceRef::is_area) {
+                    let lead = located.remove(k);
+                    located.insert(0, lead);
+                }
             }
             let mut kept: Vec<Located<'_>> = Vec::new();
             for l in located {

@@ -276,7 +276,11 @@ fn relation<'a>(
         return Relation::Source;
     }
     // "told reporters in X", "said in X", "a news conference in X".
-    if matches!(prev_words.first(), Some(&"in")) && prev_words.get(1).is_some_and(|p| REPORTING.contains(p)) {
+    if matches!(prev_words.first(), Some(&"in"))
+        && prev_words
+            .get(1)
+            .is_some_and(|p| REPORTING.contains(p) && !matches!(*p, "reported" | "confirmed" | "announced" | "claimed"))
+    {
         return Relation::Source;
     }
     // 3. Possessives.

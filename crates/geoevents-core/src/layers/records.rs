@@ -85,11 +85,31 @@ pub const EVENT_FIELDS: &[Field] = &[
     Field::new("source_url", FieldType::String, "the article's URL"),
     Field::new("source_name", FieldType::String, "who published it"),
     Field::new("snippet", FieldType::String, "the sentence, at most 280 characters"),
+    Field::new("num_articles", FieldType::Integer, "articles reporting the merged event"),
+    Field::new("num_sources", FieldType::Integer, "distinct sources (source_name, else URL host) reporting it"),
+    Field::new("source_urls", FieldType::String, "the URLs of the articles, sorted, separated by ' '"),
+    Field::new("first_reported", FieldType::String, "earliest published_at (else event_date) of its articles"),
+    Field::new("last_reported", FieldType::String, "latest published_at (else event_date) of its articles"),
 ];
 
+/// The events layer: one point per merged event ([`crate::events::merge`]),
+/// drawing the events reported as having happened.
 pub fn events_layer(docs: &[DocumentResult<'_>]) -> Layer {
+    events_layer_drawing(docs, &[crate::events::Modality::Reported])
+}
+
+/// The events layer drawing the events of the given modalities (the
+/// representative of a merged event is its member with the smallest id).
+pub fn events_layer_drawing(docs: &[DocumentResult<'_>], modalities: &[crate::events::Modality]) -> Layer {
+    use crate::events::merge::{merge, MergeKey};
+    let shown: Vec<&Event> =
+        docs.iter().flat_map(|d| d.events.iter()).filter(|e| e.is_drawn_with(modalities)).collect();
+    let keys: Vec<MergeKey> = shown.iter().filter_map(|e| MergeKey::of(e)).collect();
+    let groups = merge(&keys);
+    let by_id: BTreeMap<&str, &Event> = shown.iter().map(|e| (e.id.as_str(), *e)).collect();
     let mut features = Vec::new();
-    for e in docs.iter().flat_map(|d| d.events.iter()).filter(|e| drawn(e)) {
+    for g in &groups {
+        let Some(e) = by_id.get(g.id.as_str()).copied() else { continue };
         let Some(p) = &e.place else { continue };
         let values = vec![
             opt(e.event_date.as_deref()),
@@ -123,6 +143,11 @@ pub fn events_layer(docs: &[DocumentResult<'_>]) -> Layer {
             opt(e.source_url.as_deref()),
             opt(e.source_name.as_deref()),
             s(&e.snippet),
+            Value::Int(g.num_articles as i64),
+            Value::Int(g.num_sources as i64),
+            s(&g.source_urls.join(" ")),
+            opt(g.first_reported.as_deref()),
+            opt(g.last_reported.as_deref()),
         ];
         features.push(Feature { id: e.id.clone(), geometry: Geometry::Point { lon: p.lon, lat: p.lat }, values });
     }
