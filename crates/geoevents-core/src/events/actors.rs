@@ -140,7 +140,7 @@ pub fn document_acronyms(text: &str) -> Vec<String> {
 /// from [`document_acronyms`].
 pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (_, a) in actor_spans(sentence, mentions, known_acronyms) {
+    for (_, a) in named_actor_spans(sentence, mentions, known_acronyms) {
         if !out.contains(&a) {
             out.push(a);
         }

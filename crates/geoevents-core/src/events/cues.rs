@@ -302,7 +302,10 @@ pub fn decide(hits: &[Hit], place_follows: impl Fn(&Hit) -> bool) -> Option<(Eve
     let acled = |s: S, cues: &[Cue]| Some((EventKind::acled(s), cue_texts(hits, cues)));
     let other = |c: EventClass, cues: &[Cue]| Some((EventKind::other(c), cue_texts(hits, cues)));
     if has(Cue::Protest) {
-        if has(Cue::LethalForce) || (has(Cue::Harm) && (has(Cue::AttackAct) || has(Cue::Intervention))) {
+        let killed = hits.iter().any(|h| {
+            h.cue == Cue::Harm && matches!(h.text.as_str(), "shot dead" | "killed" | "killing" | "gunned down")
+        });
+        if has(Cue::LethalForce) || killed || (has(Cue::Harm) && (has(Cue::AttackAct) || has(Cue::Intervention))) {
             return acled(S::ExcessiveForceAgainstProtesters, &[Cue::Protest, Cue::LethalForce, Cue::Harm]);
         }
         if has(Cue::RiotAct) || has(Cue::Looting) {
@@ -348,13 +351,20 @@ pub fn decide(hits: &[Hit], place_follows: impl Fn(&Hit) -> bool) -> Option<(Eve
     if has(Cue::Explosive) && !has(Cue::ManMadeDisaster) {
         return acled(S::RemoteExplosiveLandmineIed, &[Cue::Explosive]);
     }
+    if has(Cue::Crime) && !has(Cue::AttackAct) && !has(Cue::Harm) && !has(Cue::Clash) {
+        return other(EventClass::OrganizedCrime, &[Cue::Crime, Cue::Arrest]);
+    }
     if capture_ok(Cue::Regain) {
         return acled(S::GovernmentRegainsTerritory, &[Cue::Regain]);
     }
     if capture_ok(Cue::Capture) && !has(Cue::Arrest) {
         return acled(S::NonStateActorOvertakesTerritory, &[Cue::Capture]);
     }
-    if has(Cue::Clash) || (has(Cue::AttackAct) && has(Cue::ArmedTarget)) {
+    // An attack on an armed target (after the attack word): "attacked army positions".
+    let on_armed = hits
+        .iter()
+        .any(|a| a.cue == Cue::AttackAct && hits.iter().any(|t| t.cue == Cue::ArmedTarget && t.start >= a.end));
+    if has(Cue::Clash) || on_armed {
         return acled(S::ArmedClash, &[Cue::Clash, Cue::AttackAct]);
     }
     if has(Cue::Abduction) {

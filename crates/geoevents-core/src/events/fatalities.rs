@@ -114,6 +114,10 @@ pub fn fatalities(clause: &str) -> Option<u32> {
             }
             continue;
         }
+        // A count of the wounded: "and 30 wounded", "30 others injured".
+        if words.iter().skip(i + 1).take(2).any(|x| is_hurt(x)) {
+            continue;
+        }
         // Look ahead a few words for a death word before a hurt word or clause break.
         let mut found = false;
         for k in i + 1..(i + 7).min(words.len()) {
@@ -132,43 +136,21 @@ pub fn fatalities(clause: &str) -> Option<u32> {
                 break;
             }
         }
-        // Or a death word just before: "killing at least 12", "killed 12", "death toll rose to 20".
+        // Or a death word shortly before, with no wound word or clause break
+        // between: "killing at least 12", "death toll rose to 20", "killed two
+        // soldiers and three civilians".
         if !found {
             let mut k = i;
-            let mut steps = 0;
-            while k > 0 && steps < 4 {
+            while k > 0 && i - k < 6 {
                 k -= 1;
-                steps += 1;
                 let x = words[k];
-                if matches!(
-                    x,
-                    "at" | "least"
-                        | "about"
-                        | "around"
-                        | "nearly"
-                        | "almost"
-                        | "some"
-                        | "over"
-                        | "more"
-                        | "than"
-                        | "to"
-                        | "rose"
-                        | "risen"
-                        | "climbed"
-                        | "reached"
-                        | "stood"
-                        | "is"
-                        | "was"
-                        | "of"
-                        | "up"
-                        | "the"
-                        | "another"
-                        | "all"
-                ) {
-                    continue;
+                if matches!(x, "," | ";" | ".") || is_hurt(x) {
+                    break;
                 }
-                found = is_death(x) && x != "shot" && !is_hurt(x);
-                break;
+                if is_death(x) && x != "shot" {
+                    found = true;
+                    break;
+                }
             }
         }
         if found {

@@ -785,6 +785,3 @@ fn spans_in(spans: &[actors::MentionSpan], start: usize, end: usize) -> Vec<acto
         .map(|m| actors::MentionSpan { start: m.start - start, end: m.end - start, mention_type: m.mention_type })
         .collect()
 }
-
-#[cfg(test)]
-mod tests;

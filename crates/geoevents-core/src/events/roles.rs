@@ -472,7 +472,7 @@ fn relation<'a>(
         }
         let verbish =
             toks.get(k).is_some_and(|t| is_word(t) && sentence[t.start..t.end].starts_with(char::is_lowercase));
-        if clause_start && verbish && k > after.saturating_sub(0) {
+        if clause_start && verbish {
             return Relation::Agent;
         }
     }

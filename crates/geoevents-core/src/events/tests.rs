@@ -1,1 +1,0 @@
-//! Events of a whole article, with toponyms built by hand (no resolver).
