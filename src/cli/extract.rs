@@ -191,7 +191,9 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     flush(&mut batch, &mut staged)?;
     drop(flush);
     if let (Some(mut sink), Some(staged)) = (sink, staged) {
-        let merged = merged_ids(&merge(&merge_keys));
+        // Only events merged with another article's get `merged_into`.
+        let groups: Vec<_> = merge(&merge_keys).into_iter().filter(|g| g.num_articles > 1).collect();
+        let merged = merged_ids(&groups);
         copy_with_merges(staged, &mut sink, &merged).map_err(|e| CliError::output(&out_path, e))?;
         sink.finish().map_err(|e| CliError::output(&out_path, e))?;
     }
@@ -241,6 +243,16 @@ fn copy_with_merges(
     file.seek(std::io::SeekFrom::Start(0))?;
     for line in std::io::BufReader::new(file).lines() {
         let line = line?;
+        // Parse only the lines that hold a merged event's id.
+        let holds_merged = line.match_indices("\"id\":\"").any(|(at, m)| {
+            let from = at + m.len();
+            line.get(from..from + 16).is_some_and(|id| merged.contains_key(id))
+        });
+        if !holds_merged {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+            continue;
+        }
         let mut value: serde_json::Value = serde_json::from_str(&line).map_err(std::io::Error::other)?;
         let mut changed = false;
         if let Some(events) = value.get_mut("events").and_then(serde_json::Value::as_array_mut) {

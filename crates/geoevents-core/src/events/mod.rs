@@ -178,9 +178,9 @@ pub struct Event {
     pub sentence_char_end: usize,
     /// The other places the clause names, with their relation to it.
     pub mentioned_places: Vec<MentionedPlace>,
-    /// Set by cross-article merging ([`merge`]): the id of the event this
-    /// one was merged into (its own id when it is the merged event); null
-    /// before merging.
+    /// Set by cross-article merging ([`merge`]) when the event was merged
+    /// with another article's: the id of the merged event (its own id when it
+    /// is the representative); null otherwise.
     #[serde(default)]
     pub merged_into: Option<String>,
     pub source_url: Option<String>,
