@@ -116,7 +116,7 @@ pub fn run_acled(gaz: &Gazetteer, args: &EvalArgs) -> CliResult {
             || !outcome.sub_event_type_ok
             || !outcome.fatalities_ok;
         if args.errors && wrong {
-            errors.push(json!({"id": row.id, "km": outcome.km.map(|k| k.round()),
+            errors.push(json!({"id": row.id, "km": outcome.km.map(f64::round),
                 "gold": {"type": row.sub_event_type, "fatalities": row.fatalities, "lat": row.lat, "lon": row.lon},
                 "predicted": p.as_ref().map(|p| json!({"type": p.sub_event_type, "fatalities": p.fatalities,
                     "place": best.map(|e| e.mention_text.clone())})),

@@ -189,7 +189,6 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
         return Err(e);
     }
     flush(&mut batch, &mut staged)?;
-    drop(flush);
     if let (Some(mut sink), Some(staged)) = (sink, staged) {
         // Only events merged with another article's get `merged_into`.
         let groups: Vec<_> = merge(&merge_keys).into_iter().filter(|g| g.num_articles > 1).collect();

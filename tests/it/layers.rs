@@ -29,7 +29,7 @@ fn event_fields() -> Vec<Field> {
     vec![
         Field::new("event_date", FieldType::Date, "day of the event"),
         Field::new("published_at", FieldType::DateTime, "publication time, UTC"),
-        Field::new("event_type", FieldType::String, "what happened"),
+        Field::new("event_class", FieldType::String, "what happened"),
         Field::new("place_name", FieldType::String, "the place"),
         Field::new("mention_text", FieldType::String, "the words in the text"),
         Field::new("confidence", FieldType::Real, "0..1"),

@@ -250,7 +250,7 @@ fn clauses(sentence: &str) -> Vec<(usize, usize)> {
         while let Some(p) = lower[from..].find(s) {
             let at = from + p;
             // Keep the conjunction's words with the second clause (", and" -> "and ...").
-            let keep = if s.starts_with(',') || s.starts_with(';') { 1 } else { 0 };
+            let keep = usize::from(s.starts_with(',') || s.starts_with(';'));
             cuts.push((at, at + keep));
             from = at + s.len();
         }
