@@ -6,6 +6,9 @@
 // A build script reports failure by panicking: expect is the right tool here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+#[path = "src/atomic.rs"]
+#[allow(dead_code)]
+pub mod atomic;
 #[path = "src/text/fold.rs"]
 #[allow(dead_code)]
 pub mod fold;
@@ -35,6 +38,7 @@ fn main() {
     let tsv = PathBuf::from(PLACES_TSV);
     for watched in [
         PLACES_TSV,
+        "src/atomic.rs",
         "src/text/fold.rs",
         "src/gazetteer/layout.rs",
         "src/gazetteer/record.rs",
@@ -48,8 +52,14 @@ fn main() {
     let mut lines = text.lines();
     let header = lines.next().unwrap_or_default();
     assert_eq!(header.split('\t').collect::<Vec<_>>(), gazetteer::record::TSV_COLUMNS, "places.tsv header");
+    // Ids are unique, as `gazetteer import` makes them: a place listed
+    // twice would be returned twice by `geocode`.
+    let mut ids = std::collections::HashMap::new();
     for (n, line) in lines.enumerate() {
         let rec = gazetteer::record::parse_tsv_line(line).unwrap_or_else(|e| panic!("places.tsv line {}: {e}", n + 2));
+        if let Some(first) = ids.insert(rec.id.clone(), n + 2) {
+            panic!("places.tsv line {}: id {} was given on line {first} already", n + 2, rec.id);
+        }
         writer.add(&rec).expect("write record");
     }
     let s = writer.stats().clone();

@@ -23,15 +23,18 @@ pub enum OutputFormat {
     Layer(LayerFormat),
 }
 
+/// A `--format` that is none of those.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown format {0:?}: expected jsonl, geojson, geojsonseq, csv or gpkg")]
+pub struct UnknownFormat(String);
+
 impl std::str::FromStr for OutputFormat {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> Result<Self, UnknownFormat> {
         if s.eq_ignore_ascii_case("jsonl") {
             return Ok(OutputFormat::Jsonl);
         }
-        s.parse::<LayerFormat>()
-            .map(OutputFormat::Layer)
-            .map_err(|_| format!("unknown format {s:?}: expected jsonl, geojson, geojsonseq, csv or gpkg"))
+        s.parse::<LayerFormat>().map(OutputFormat::Layer).map_err(|_| UnknownFormat(s.to_string()))
     }
 }
 
@@ -119,6 +122,12 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
         (None, true) => None,
     };
     let out_path = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    // Temporaries that killed runs left where we are about to write.
+    for folder in args.output.as_deref().map(super::output::folder_of).into_iter().chain(layers_dir.clone()) {
+        for removed in super::output::sweep_stale_temporaries(&folder) {
+            eprintln!("geoevents: removed the stale temporary file {}", removed.display());
+        }
+    }
     let sink = if want_jsonl {
         Some(Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?)
     } else {
@@ -227,9 +236,6 @@ impl std::fmt::Display for LayersWritten {
     }
 }
 
-/// Writes the events, places and areas layers (and the QGIS styles and
-/// `index.html`) into `dir`, each file atomically. Shared by `extract` and
-/// `run` (which rebuilds the layers from its state).
 /// Copies the staged JSONL to `out`, setting `merged_into` on every event
 /// that took part in merging (a line whose events did not is copied as is).
 fn copy_with_merges(
@@ -274,6 +280,9 @@ fn copy_with_merges(
     Ok(())
 }
 
+/// Writes the events, places and areas layers (and the QGIS styles and
+/// `index.html`) into `dir`, each file atomically. Shared by `extract` and
+/// `run` (which rebuilds the layers from its state).
 pub fn write_map_layers(
     gaz: &Gazetteer,
     dir: &std::path::Path,

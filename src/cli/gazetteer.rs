@@ -1,7 +1,7 @@
 //! `geoevents gazetteer info` and `geoevents gazetteer import`.
 
-use super::{CliError, CliResult, Exit, GlobalArgs};
-use geoevents_core::gazetteer::import::{import, ImportError, ImportOptions};
+use super::{CliResult, Exit, GlobalArgs};
+use geoevents_core::gazetteer::import::{import, ImportOptions};
 use geoevents_core::gazetteer::{Gazetteer, Origin};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -70,7 +70,7 @@ fn info(global: &GlobalArgs, json: bool) -> CliResult {
     Ok(Exit::Ok)
 }
 
-fn run_import(files: &[PathBuf], output: &PathBuf, strict: bool) -> CliResult {
+fn run_import(files: &[PathBuf], output: &std::path::Path, strict: bool) -> CliResult {
     let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(total);
@@ -87,33 +87,36 @@ fn run_import(files: &[PathBuf], output: &PathBuf, strict: bool) -> CliResult {
             b.set_position(read.min(total));
         }) as Box<dyn Fn(u64) + Send>
     });
+    for removed in super::output::sweep_stale_temporaries(&super::output::folder_of(output)) {
+        eprintln!("geoevents: removed the stale temporary file {}", removed.display());
+    }
     let started = std::time::Instant::now();
     let result = import(files, output, &ImportOptions { strict, progress });
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let report = result.map_err(|e| {
-        let exit = match &e {
-            ImportError::Io { path, .. } if path == output => Exit::OutputFailed,
-            ImportError::Io { .. } => Exit::InputUnreadable,
-            ImportError::BadLine { .. } | ImportError::NoDump => Exit::BadInput,
-        };
-        CliError::new(exit, e.to_string())
-    })?;
+    let report = result?;
     for (path, line, msg) in &report.skipped {
         eprintln!("geoevents: skipped {}:{line}: {msg}", path.display());
     }
     if report.skipped_total > report.skipped.len() as u64 {
         eprintln!("geoevents: ... and {} more skipped lines", report.skipped_total - report.skipped.len() as u64);
     }
+    if report.duplicates > 0 {
+        eprintln!(
+            "geoevents: {} rows repeated a geonameid given earlier: each was merged into the first row with that id (kept, later rows skipped)",
+            report.duplicates
+        );
+    }
     eprintln!(
-        "geoevents: wrote {} ({} places, {} names, {} distinct keys, {} alternate names joined, {} lines skipped) in {:.1} s",
+        "geoevents: wrote {} ({} places, {} names, {} distinct keys, {} alternate names joined, {} lines skipped, {} duplicate geonameids merged) in {:.1} s",
         output.display(),
         report.build.records,
         report.build.names,
         report.build.keys,
         report.alternate_names,
         report.skipped_total,
+        report.duplicates,
         started.elapsed().as_secs_f64()
     );
     Ok(Exit::Ok)

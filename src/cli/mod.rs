@@ -67,13 +67,48 @@ impl fmt::Display for CliError {
     }
 }
 
-impl From<geoevents_core::gazetteer::OpenError> for CliError {
-    fn from(e: geoevents_core::gazetteer::OpenError) -> Self {
+impl From<geoevents_core::gazetteer::GazetteerError> for CliError {
+    fn from(e: geoevents_core::gazetteer::GazetteerError) -> Self {
+        use geoevents_core::gazetteer::GazetteerError as G;
         let exit = match e {
-            geoevents_core::gazetteer::OpenError::Io { .. } => Exit::InputUnreadable,
-            geoevents_core::gazetteer::OpenError::Format { .. } => Exit::BadInput,
+            G::Unreadable { .. } => Exit::InputUnreadable,
+            G::Format { .. } | G::BadLine { .. } | G::NotText { .. } | G::NoDump | G::NoPlaces { .. } => Exit::BadInput,
+            G::Write { .. } => Exit::OutputFailed,
         };
         CliError::new(exit, e.to_string())
+    }
+}
+
+impl From<geoevents_core::ingest::IngestError> for CliError {
+    fn from(e: geoevents_core::ingest::IngestError) -> Self {
+        use geoevents_core::ingest::IngestError as I;
+        let exit = match e {
+            I::Unreadable { .. } => Exit::InputUnreadable,
+            I::BadLine { .. } | I::BadFile { .. } => Exit::BadInput,
+        };
+        CliError::new(exit, e.to_string())
+    }
+}
+
+/// `run`'s state errors: the state cannot be written (5), or another run
+/// holds its lock (9). `status` reads the state and maps its errors to 3.
+impl From<crate::state::StateError> for CliError {
+    fn from(e: crate::state::StateError) -> Self {
+        use crate::state::{lock::LockError, StateError};
+        match e {
+            StateError::Lock(LockError::Held { .. }) => {
+                CliError::new(Exit::Locked, format!("{e}; not starting a second run on the same state"))
+            }
+            StateError::Lock(LockError::Io { .. }) | StateError::Database { .. } => {
+                CliError::new(Exit::OutputFailed, e.to_string())
+            }
+        }
+    }
+}
+
+impl From<crate::state::lock::LockError> for CliError {
+    fn from(e: crate::state::lock::LockError) -> Self {
+        crate::state::StateError::Lock(e).into()
     }
 }
 

@@ -11,7 +11,8 @@ use super::extract::write_map_layers;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use crate::feeds::feed::{content_text, parse_feed, FeedEntry};
 use crate::feeds::fetch::{FetchOptions, Fetched, Fetcher, Validators};
-use crate::state::lock::{Lock, LockError};
+use crate::feeds::FeedError;
+use crate::state::lock::Lock;
 use crate::state::{NewArticle, State};
 use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::ingest::{article_from_html, decode_html, Document, Origin};
@@ -248,15 +249,10 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> CliResult {
     if let Some(dir) = settings.state.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| CliError::output(dir, e))?;
     }
-    let lock = Lock::acquire(&lock_path(&settings.state)).map_err(|e| match e {
-        LockError::Held { .. } => {
-            CliError::new(Exit::Locked, format!("{e}; not starting a second run on the same state"))
-        }
-        LockError::Io { .. } => CliError::output(&settings.state, e),
-    })?;
+    let lock = Lock::acquire(&lock_path(&settings.state))?;
     let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
     let state = State::open(&settings.state).map_err(|e| CliError::output(&settings.state, e))?;
-    let fetcher = Fetcher::new(settings.fetch.clone()).map_err(|e| CliError::new(Exit::Internal, e))?;
+    let fetcher = Fetcher::new(settings.fetch.clone()).map_err(|e| CliError::new(Exit::Internal, e.to_string()))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -356,6 +352,7 @@ struct Counts {
 /// One pass over every feed, then the layers rebuilt from the state.
 async fn pass(ctx: &Arc<Ctx>, settings: &Settings, keep: Option<Duration>) -> Result<Exit, CliError> {
     let started = std::time::Instant::now();
+    sweep_temporaries(&settings.output);
     let counts = Arc::new(Counts::default());
     let mut tasks = tokio::task::JoinSet::new();
     for feed in settings.config.feeds.clone() {
@@ -423,35 +420,42 @@ async fn pass(ctx: &Arc<Ctx>, settings: &Settings, keep: Option<Duration>) -> Re
     Ok(if ok == 0 && failed > 0 { Exit::AllFeedsFailed } else { Exit::Ok })
 }
 
+/// Removes the temporaries that killed passes left in the output folder
+/// (see `geoevents_core::atomic`): those no live process holds. A failure
+/// to sweep is logged, not fatal: the pass writes its layers all the same.
+fn sweep_temporaries(folder: &Path) {
+    for path in super::output::sweep_stale_temporaries(folder) {
+        tracing::info!(path = %path.display(), "removed a stale temporary file");
+    }
+}
+
 /// Fetches and parses one feed, then handles its entries; the number of entries.
-async fn run_feed(ctx: &Arc<Ctx>, feed: &FeedConfig, counts: &Arc<Counts>) -> Result<usize, String> {
+async fn run_feed(ctx: &Arc<Ctx>, feed: &FeedConfig, counts: &Arc<Counts>) -> Result<usize, FeedError> {
     let record = |status: &str, error: Option<&str>, v: Option<&Validators>, n: Option<usize>| {
         if let Err(e) = ctx.state().record_feed(&feed.name, &feed.url, status, error, v, n) {
             tracing::error!(feed = %feed.name, error = %e, "cannot record the feed");
         }
     };
-    let validators = ctx.state().feed_validators(&feed.name, &feed.url).map_err(|e| e.to_string())?;
+    let validators = ctx.state().feed_validators(&feed.name, &feed.url)?;
     let fetched = match ctx.fetcher.get(&feed.url, Some(&validators)).await {
         Ok(f) => f,
         Err(e) => {
-            let msg = e.to_string();
-            record("error", Some(&msg), None, None);
-            return Err(msg);
+            record("error", Some(&e.to_string()), None, None);
+            return Err(e.into());
         }
     };
-    let (bytes, validators) = match fetched {
+    let (bytes, validators, content_type) = match fetched {
         Fetched::NotModified => {
             record("not modified", None, None, None);
             return Ok(0);
         }
-        Fetched::Body { bytes, validators, .. } => (bytes, validators),
+        Fetched::Body { bytes, validators, content_type, .. } => (bytes, validators, content_type),
     };
-    let mut entries = match parse_feed(&bytes, &feed.url) {
+    let mut entries = match parse_feed(&bytes, &feed.url, content_type.as_deref()) {
         Ok(e) => e,
         Err(e) => {
-            let msg = format!("{}: {e}", feed.url);
-            record("error", Some(&msg), None, None);
-            return Err(msg);
+            record("error", Some(&e.to_string()), None, None);
+            return Err(e);
         }
     };
     if let Some(max) = feed.max_articles {
@@ -512,24 +516,27 @@ fn content_hash(doc: &Document) -> String {
     })
 }
 
-async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Result<Outcome, String> {
-    let known = ctx.state().known(&entry.url).map_err(|e| e.to_string())?;
+async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Result<Outcome, FeedError> {
+    let known = ctx.state().known(&entry.url)?;
     let mut validators = Validators::default();
     let doc = if feed.fetch_article {
         let sent = known.as_ref().map(|k| &k.validators);
-        match ctx.fetcher.get(&entry.url, sent).await.map_err(|e| e.to_string())? {
+        match ctx.fetcher.get(&entry.url, sent).await? {
             Fetched::NotModified => return Ok(Outcome::Unchanged),
-            Fetched::Body { bytes, validators: v, .. } => {
+            Fetched::Body { bytes, validators: v, content_type, .. } => {
                 validators = v;
-                let html = decode_html(&bytes).map_err(|e| format!("{}: {e}", entry.url))?;
-                let article = article_from_html(&html, Some(&entry.url)).map_err(|e| format!("{}: {e}", entry.url))?;
+                let url = || entry.url.clone();
+                let html = decode_html(&bytes, content_type.as_deref())
+                    .map_err(|source| FeedError::Charset { url: url(), source })?;
+                let article = article_from_html(&html, Some(&entry.url))
+                    .map_err(|source| FeedError::Article { url: url(), source })?;
                 document(feed, &entry, article.text, article.title, article.published_at)
             }
         }
     } else {
         let text = entry.content.as_deref().map(content_text).unwrap_or_default();
         if text.trim().is_empty() && entry.title.is_none() {
-            return Err(format!("{}: the feed gives no text for this entry", entry.url));
+            return Err(FeedError::NoText { url: entry.url.clone() });
         }
         document(feed, &entry, text, None, None)
     };
@@ -537,7 +544,7 @@ async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Resul
     if let Some(k) = &known {
         if k.content_hash == hash {
             if k.validators != validators && feed.fetch_article {
-                ctx.state().touch_article(&entry.url, &validators).map_err(|e| e.to_string())?;
+                ctx.state().touch_article(&entry.url, &validators)?;
             }
             return Ok(Outcome::Unchanged);
         }
@@ -545,31 +552,31 @@ async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Resul
     if ctx.stop.load(Ordering::SeqCst) {
         return Ok(Outcome::Unchanged);
     }
-    let _cpu = ctx.cpu.acquire().await.map_err(|e| e.to_string())?;
+    // The semaphore is never closed; were it, geoparsing would go on unthrottled.
+    let _cpu = ctx.cpu.acquire().await.ok();
     let ctx2 = ctx.clone();
     let feed_name = feed.name.clone();
     let is_new = known.is_none();
-    tokio::task::spawn_blocking(move || {
+    let entry_url = entry.url.clone();
+    tokio::task::spawn_blocking(move || -> Result<Outcome, FeedError> {
         let mut p = extract(&ctx2.gaz, &doc);
         p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
         let url = doc.url.as_deref().unwrap_or(&doc.id);
-        ctx2.state()
-            .store_article(&NewArticle {
-                url,
-                feed: &feed_name,
-                content_hash: &hash,
-                published: doc.published_at.as_deref(),
-                title: doc.title.as_deref(),
-                validators: &validators,
-                toponyms: &p.toponyms,
-                events: &p.events,
-            })
-            .map_err(|e| e.to_string())?;
+        ctx2.state().store_article(&NewArticle {
+            url,
+            feed: &feed_name,
+            content_hash: &hash,
+            published: doc.published_at.as_deref(),
+            title: doc.title.as_deref(),
+            validators: &validators,
+            toponyms: &p.toponyms,
+            events: &p.events,
+        })?;
         tracing::debug!(article = %url, events = p.events.len(), "article stored");
         Ok(if is_new { Outcome::New } else { Outcome::Changed })
     })
     .await
-    .map_err(|e| e.to_string())?
+    .map_err(|source| FeedError::Geoparse { url: entry_url, source })?
 }
 
 fn document(

@@ -1,4 +1,7 @@
-//! RSS, Atom and JSON Feed documents to entries, with `feed-rs`.
+//! RSS, Atom and JSON Feed documents to entries, with `feed-rs` (which
+//! reads the XML declaration's encoding itself).
+
+use super::FeedError;
 
 /// One entry of a feed: what `geoevents run` needs of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,12 +18,18 @@ pub struct FeedEntry {
 
 /// The entries of a feed, in feed order, without duplicate URLs. `base` is
 /// where the feed came from: relative links are made absolute against it.
-pub fn parse_feed(bytes: &[u8], base: &str) -> Result<Vec<FeedEntry>, String> {
+///
+/// `content_type` is the HTTP header the feed came with. Its charset is used
+/// when the document itself says nothing: no byte order mark and no
+/// `encoding` in the XML declaration (XML's default would be UTF-8);
+/// otherwise the document's own declaration, which feed-rs reads, decides.
+pub fn parse_feed(bytes: &[u8], base: &str, content_type: Option<&str>) -> Result<Vec<FeedEntry>, FeedError> {
+    let bytes = with_http_charset(bytes, base, content_type)?;
     let feed = feed_rs::parser::Builder::new()
         .base_uri(Some(base))
         .build()
-        .parse(bytes)
-        .map_err(|e| format!("not a feed: {e}"))?;
+        .parse(bytes.as_ref())
+        .map_err(|e| FeedError::NotAFeed { url: base.to_string(), message: e.to_string() })?;
     let base_url = reqwest::Url::parse(base).ok();
     let mut seen = std::collections::HashSet::new();
     let mut entries = Vec::new();
@@ -48,6 +57,38 @@ pub fn parse_feed(bytes: &[u8], base: &str) -> Result<Vec<FeedEntry>, String> {
     Ok(entries)
 }
 
+/// The feed's bytes in UTF-8 when only the HTTP header names their charset
+/// (see [`parse_feed`]), else as they are.
+fn with_http_charset<'a>(
+    bytes: &'a [u8],
+    url: &str,
+    content_type: Option<&str>,
+) -> Result<std::borrow::Cow<'a, [u8]>, FeedError> {
+    use geoevents_core::ingest::charset::{decode_as, http_charset, CharsetSource};
+    let Some(encoding) = content_type.and_then(http_charset) else { return Ok(bytes.into()) };
+    if encoding == encoding_rs::UTF_8 || encoding_rs::Encoding::for_bom(bytes).is_some() || declares_encoding(bytes) {
+        return Ok(bytes.into());
+    }
+    let text = decode_as(bytes, encoding, CharsetSource::HttpHeader)
+        .map_err(|source| FeedError::Charset { url: url.to_string(), source })?;
+    Ok(text.into_owned().into_bytes().into())
+}
+
+/// Whether the XML declaration at the top names an encoding.
+fn declares_encoding(bytes: &[u8]) -> bool {
+    let top = bytes.trim_ascii_start();
+    if !top.starts_with(b"<?xml") {
+        return false;
+    }
+    let decl = &top[..declaration_end(top)];
+    decl.windows(8).any(|w| w == b"encoding")
+}
+
+/// Where the XML declaration ends (`?>`), or the first 256 bytes.
+fn declaration_end(top: &[u8]) -> usize {
+    top.windows(2).position(|w| w == b"?>").unwrap_or(top.len().min(256))
+}
+
 /// Plain text of a feed's HTML (or plain) content.
 pub fn content_text(content: &str) -> String {
     if !content.contains('<') {
@@ -69,15 +110,29 @@ mod tests {
         let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>A</title><link>/a.html</link><pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate><description>Floods in Mosul.</description></item>
 <item><title>A again</title><link>http://x.test/a.html</link></item></channel></rss>"#;
-        let e = parse_feed(rss, "http://x.test/feed.xml").unwrap();
+        let e = parse_feed(rss, "http://x.test/feed.xml", None).unwrap();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].url, "http://x.test/a.html");
         assert_eq!(e[0].published.as_deref(), Some("2024-03-05T10:00:00Z"));
         assert_eq!(e[0].content.as_deref(), Some("Floods in Mosul."));
         let atom = br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id><updated>2024-03-05T10:00:00Z</updated>
 <entry><title>B</title><id>b</id><link href="http://x.test/b"/><updated>2024-03-05T10:00:00Z</updated></entry></feed>"#;
-        let e = parse_feed(atom, "http://x.test/atom.xml").unwrap();
+        let e = parse_feed(atom, "http://x.test/atom.xml", Some("application/atom+xml")).unwrap();
         assert_eq!(e[0].url, "http://x.test/b");
-        assert!(parse_feed(b"<rss><channel><item>", "http://x.test/").is_err());
+        assert!(parse_feed(b"<rss><channel><item>", "http://x.test/", None).is_err());
+    }
+
+    #[test]
+    fn the_http_charset_is_used_when_the_feed_declares_none() {
+        // windows-1251 Cyrillic: "Киев" (Kyiv) in the title.
+        let rss = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\
+<item><title>\xCA\xE8\xE5\xE2</title><link>http://x.test/a</link></item></channel></rss>";
+        let e = parse_feed(rss, "http://x.test/feed.xml", Some("application/rss+xml; charset=windows-1251")).unwrap();
+        assert_eq!(e[0].title.as_deref(), Some("Киев"));
+        // A declaration in the document wins: here it is ISO-8859-1.
+        let rss = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>t</title>\
+<item><title>Z\xFCrich</title><link>http://x.test/z</link></item></channel></rss>";
+        let e = parse_feed(rss, "http://x.test/feed.xml", Some("application/rss+xml; charset=windows-1251")).unwrap();
+        assert_eq!(e[0].title.as_deref(), Some("Zürich"));
     }
 }

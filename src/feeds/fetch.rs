@@ -55,8 +55,8 @@ pub enum Fetched {
     Body {
         bytes: Vec<u8>,
         validators: Validators,
-        /// The `Content-Type` header, for the charset of the body.
-        #[expect(dead_code, reason = "the charset of HTTP bodies is read in issue 8's charset work")]
+        /// The `Content-Type` header: its charset decides the encoding of
+        /// an HTML page (see `geoevents_core::ingest::charset`).
         content_type: Option<String>,
         #[expect(dead_code, reason = "kept for logs")]
         status: u16,
@@ -100,7 +100,7 @@ pub struct Fetcher {
 const MAX_REDIRECTS: usize = 5;
 
 impl Fetcher {
-    pub fn new(opts: FetchOptions) -> Result<Fetcher, String> {
+    pub fn new(opts: FetchOptions) -> Result<Fetcher, super::FeedError> {
         let policy = reqwest::redirect::Policy::custom(|attempt| {
             if attempt.previous().iter().any(|u| u == attempt.url()) {
                 let url = attempt.url().to_string();
@@ -120,7 +120,7 @@ impl Fetcher {
             .gzip(true)
             .brotli(true)
             .build()
-            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+            .map_err(super::FeedError::Client)?;
         Ok(Fetcher { client, opts, hosts: Mutex::new(HashMap::new()) })
     }
 

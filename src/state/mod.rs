@@ -64,11 +64,13 @@ UPDATE articles SET content_hash = '', toponyms = '[]', etag = NULL, last_modifi
 UPDATE feeds SET etag = NULL, last_modified = NULL;
 ";
 
+/// The errors of the run state: its database, and the lock on it.
 #[derive(Debug, thiserror::Error)]
-#[error("state database {path}: {source}")]
-pub struct StateError {
-    pub path: String,
-    pub source: rusqlite::Error,
+pub enum StateError {
+    #[error("state database {path}: {source}")]
+    Database { path: String, source: rusqlite::Error },
+    #[error(transparent)]
+    Lock(#[from] lock::LockError),
 }
 
 pub struct State {
@@ -121,7 +123,7 @@ impl State {
     /// Opens (creating it and its directory if needed) and migrates.
     pub fn open(path: &Path) -> Result<State, StateError> {
         let p = path.display().to_string();
-        let wrap = |source| StateError { path: p.clone(), source };
+        let wrap = |source| StateError::Database { path: p.clone(), source };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(dir);
         }
@@ -149,7 +151,7 @@ impl State {
     }
 
     fn err(&self, source: rusqlite::Error) -> StateError {
-        StateError { path: self.path.clone(), source }
+        StateError::Database { path: self.path.clone(), source }
     }
 
     pub fn feed_validators(&self, name: &str, url: &str) -> Result<Validators, StateError> {
@@ -207,7 +209,7 @@ impl State {
     /// Stores an article and its results in one transaction, replacing its old events.
     pub fn store_article(&mut self, a: &NewArticle<'_>) -> Result<(), StateError> {
         let path = self.path.clone();
-        let wrap = |source| StateError { path: path.clone(), source };
+        let wrap = |source| StateError::Database { path: path.clone(), source };
         let toponyms = serde_json::to_string(a.toponyms).unwrap_or_else(|_| "[]".into());
         let tx = self.conn.transaction().map_err(wrap)?;
         let now = now();

@@ -390,3 +390,35 @@ fn failing_input_leaves_no_output_file() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "earlier\n");
     assert_eq!(dir_entries(dir.path()), ["feed.jsonl", "out.jsonl"]);
 }
+
+#[test]
+fn an_output_that_is_a_folder_fails_with_5_and_leaves_nothing() {
+    let dir = temp_dir();
+    let input = dir.path().join("wire.jsonl");
+    std::fs::write(&input, JSONL).unwrap();
+    let out = dir.path().join("results");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("keep.txt"), "mine\n").unwrap();
+    let r = run(argv(&[&"extract", &input, &"-o", &out]));
+    r.expect_code(5);
+    assert!(r.stderr.contains("results") && r.stderr.contains("is a directory"), "{}", r.stderr);
+    assert_eq!(dir_entries(dir.path()), ["results", "wire.jsonl"], "temporary files left beside the folder");
+    assert_eq!(dir_entries(&out), ["keep.txt"]);
+}
+
+#[test]
+fn stale_temporaries_of_killed_runs_are_swept_before_writing() {
+    let dir = temp_dir();
+    let input = dir.path().join("wire.jsonl");
+    std::fs::write(&input, JSONL).unwrap();
+    // What a killed writer leaves: our temporary name, locked by nobody.
+    let stale = dir.path().join(".out.jsonl.geoevents-k1LLed.tmp");
+    std::fs::write(&stale, "half a result").unwrap();
+    // Not ours: never touched.
+    std::fs::write(dir.path().join(".notes.tmp"), "x").unwrap();
+    let out = dir.path().join("out.jsonl");
+    let r = run(argv(&[&"extract", &input, &"-o", &out]));
+    r.ok();
+    assert!(r.stderr.contains("removed the stale temporary file"), "{}", r.stderr);
+    assert_eq!(dir_entries(dir.path()), [".notes.tmp", "out.jsonl", "wire.jsonl"]);
+}

@@ -473,20 +473,59 @@ fn configuration_errors_and_lock() {
     cmd.args(["run", "--config", "/nonexistent/feeds.toml", "--once"]);
     run_cmd(&mut cmd).expect_code(8);
 
-    // Another run holds the lock: this test process is alive.
+    // Another run holds the lock: this test process locks the file as a run does.
     let server = Server::start();
     server.standard();
     let setup = Setup::new(&config(&[("world", &server.url("/rss.xml"))], ""));
     std::fs::create_dir_all(setup.output()).unwrap();
     let lock = setup.output().join("geoevents-state.sqlite.lock");
+    let held = std::fs::File::create(&lock).unwrap();
+    fs4::FileExt::try_lock(&held).unwrap();
     std::fs::write(&lock, format!("{}\n", std::process::id())).unwrap();
     let r = setup.run(&[]);
     r.expect_code(9);
     assert!(r.stderr.contains("another geoevents run"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("pid {}", std::process::id())), "{}", r.stderr);
     assert!(server.seen("/rss.xml").is_empty());
-    // A stale lock (dead pid) is taken over.
-    std::fs::write(&lock, "999999999\n").unwrap();
-    setup.run(&[]).ok();
+    drop(held);
+    // A lock file nobody holds never blocks, whatever it says: a killed
+    // run's pid, an empty file (a full disk), garbage, the pid of an
+    // unrelated live process (1, as a reused pid would be), pid 0.
+    for content in ["999999999\n", "", "garbage", "1\n", "0\n"] {
+        std::fs::write(&lock, content).unwrap();
+        let r = setup.run(&[]);
+        r.ok();
+        assert!(!lock.exists(), "the lock file is removed when the run ends ({content:?})");
+    }
+}
+
+#[test]
+fn two_runs_started_together_never_both_go_on() {
+    let server = Server::start();
+    generated_site(&server, 10, Duration::from_secs(1));
+    let setup = Setup::new(&config(&[("gen", &server.url("/gen.xml"))], ""));
+    let bin = assert_cmd::cargo::cargo_bin("geoevents");
+    for _ in 0..3 {
+        let children: Vec<std::process::Child> = (0..4)
+            .map(|_| {
+                std::process::Command::new(&bin)
+                    .args(["run", "--once", "--config"])
+                    .arg(setup.config())
+                    .env_remove("GEOEVENTS_GAZETTEER")
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let codes: Vec<i32> =
+            children.into_iter().map(|c| c.wait_with_output().unwrap().status.code().unwrap()).collect();
+        // A run that starts after another has finished could go on too, but
+        // the articles take 3 s to fetch (10 at 1 s, 4 at a time): of four
+        // runs started together exactly one goes on.
+        assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
+        assert!(codes.iter().all(|c| *c == 0 || *c == 9), "{codes:?}");
+    }
+    assert_eq!(setup.status()[0]["articles"], 10);
 }
 
 fn generated_site(server: &Server, n: usize, delay: Duration) {
@@ -648,4 +687,106 @@ fn cron_option_is_checked() {
         "output = \"output\"\ncron = \"not a cron\"\n[[feed]]\nname = \"x\"\nurl = \"http://127.0.0.1:9/\"\n",
     );
     setup.run(&[]).expect_code(8);
+}
+
+/// Temporaries our writers make: `.NAME.geoevents-XXXXXX.tmp` (and any
+/// other leftover with "tmp" in its name).
+fn temporaries(dir: &Path) -> Vec<String> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    crate::util::dir_entries(dir).into_iter().filter(|n| n.contains(".geoevents-") || n.contains("tmp")).collect()
+}
+
+#[test]
+fn twenty_sigkills_in_a_row_then_one_pass_leaves_no_temporary_and_no_duplicate() {
+    let server = Server::start();
+    generated_site(&server, 60, Duration::from_millis(20));
+    let cfg = config(
+        &[("gen", &server.url("/gen.xml"))],
+        "formats = [\"geojson\", \"geojsonseq\", \"csv\", \"gpkg\"]\n[fetch]\nper_host = 4",
+    );
+    let clean = Setup::new(&cfg);
+    clean.run(&[]).ok();
+    let want = event_keys(&clean.events());
+    assert!(want.len() >= 60, "{}", want.len());
+
+    // A looping run rewrites every layer at each pass: kills land in
+    // fetching, geoparsing and layer writing alike.
+    let killed = Setup::new(&cfg);
+    let bin = assert_cmd::cargo::cargo_bin("geoevents");
+    let mut left_behind = 0;
+    for i in 0..20u64 {
+        let mut child = std::process::Command::new(&bin)
+            .args(["run", "--every", "10ms", "--config"])
+            .arg(killed.config())
+            .env_remove("GEOEVENTS_GAZETTEER")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(150 + (i * 173) % 1100));
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
+        if !temporaries(&killed.output()).is_empty() {
+            left_behind += 1;
+        }
+    }
+    eprintln!("sigkill loop: {left_behind} of 20 kills left temporary files for the next pass to sweep");
+    killed.run(&[]).ok();
+    assert_eq!(temporaries(&killed.output()), Vec::<String>::new(), "temporaries left after the next pass");
+    assert_eq!(event_keys(&killed.events()), want, "same events as a clean run, none twice");
+    assert_eq!(killed.status()[0]["articles"], 60);
+    // Every layer opens: JSON, JSON sequences, CSV rows, the GeoPackage.
+    for layer in ["events", "places", "areas"] {
+        let text = std::fs::read_to_string(killed.output().join(format!("{layer}.geojson"))).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{layer}.geojson: {e}"));
+        let n = v["features"].as_array().unwrap().len();
+        let csv = std::fs::read_to_string(killed.output().join(format!("{layer}.csv"))).unwrap();
+        assert_eq!(csv.lines().count(), n + 1, "{layer}.csv has a header and one row a feature");
+        let seq = killed.output().join(format!("{layer}.geojsons"));
+        if n > 0 {
+            let text = std::fs::read_to_string(seq).unwrap();
+            for line in text.lines() {
+                serde_json::from_str::<Value>(line.trim_start_matches('\u{1e}')).unwrap();
+            }
+        }
+    }
+    let gpkg = rusqlite::Connection::open_with_flags(
+        killed.output().join("layers.gpkg"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let check: String = gpkg.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let events: i64 = gpkg.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0)).unwrap();
+    assert_eq!(events as usize, want.len());
+}
+
+#[test]
+fn the_http_charset_decides_over_a_wrong_meta() {
+    let server = Server::start();
+    // An ISO-8859-1 page that claims UTF-8; the server says what it is.
+    let page = b"<html><head><meta charset=\"utf-8\"><title>Storm</title></head><body><article>\
+<h1>Storm in Z\xFCrich</h1><p>A storm flooded the old town of Z\xFCrich on Monday, and the river rose \
+through the night while crews worked to keep the bridges open to traffic.</p>\
+<p>Officials said the damage would be assessed when the water fell again.</p></article></body></html>";
+    server.route("/latin1.html", Route::ok(page.to_vec(), "text/html; charset=ISO-8859-1"));
+    // Shift_JIS with no declaration in the page at all: only the header says so.
+    let sjis = encoding_rs::SHIFT_JIS.encode(
+        "<html><head><title>大阪</title></head><body><article><p>Floods reached Osaka (大阪) on Monday after heavy \
+         rain, and trains between Osaka and Kyoto stopped for the night while the river stayed high.</p></article></body></html>",
+    ).0.into_owned();
+    server.route("/sjis.html", Route::ok(sjis, "text/html; charset=Shift_JIS"));
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><link>{0}</link><description>d</description>\
+<item><title>Storm</title><link>{0}/latin1.html</link></item><item><title>Floods</title><link>{0}/sjis.html</link></item></channel></rss>",
+        server.base
+    );
+    server.route("/feed.xml", Route::ok(feed, "application/rss+xml"));
+    let setup = Setup::new(&config(&[("charsets", &server.url("/feed.xml"))], ""));
+    setup.run(&[]).ok();
+    let events = setup.events();
+    assert_eq!(places_of(&events, "latin1"), ["Zürich"], "{:?}", event_keys(&events));
+    assert!(places_of(&events, "sjis").contains(&"Osaka".to_string()), "{:?}", event_keys(&events));
+    assert_eq!(setup.status()[0]["articles"], 2);
 }

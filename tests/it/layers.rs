@@ -598,14 +598,17 @@ fn layers_failed_write_leaves_old_files() {
     assert!(err.to_string().contains("event_date"), "{err}");
     assert_eq!(snapshot(&dir), before);
 
-    // An I/O failure half-way (the temporary file of the last layer file
-    // cannot be created) replaces nothing, and leaves no temporary file.
-    let blocker = dir.join(format!(".areas.qml.{}.tmp", std::process::id()));
-    std::fs::create_dir(&blocker).unwrap();
+    // An I/O failure half-way (the last layer file cannot be written: a
+    // folder stands in its place) replaces nothing, and leaves no temporary file.
+    let last = dir.join("areas.qml");
+    let aside = tmp.path().join("areas.qml.aside");
+    std::fs::rename(&last, &aside).unwrap();
+    std::fs::create_dir(&last).unwrap();
     let mut changed = sample_layers();
     changed[0].features.truncate(1);
     assert!(write_layers_styled(&dir, &changed, &LayerFormat::ALL, &[], &[&GpkgWriter]).is_err());
-    std::fs::remove_dir(&blocker).unwrap();
+    std::fs::remove_dir(&last).unwrap();
+    std::fs::rename(&aside, &last).unwrap();
     assert_eq!(snapshot(&dir), before);
 
     // Once the obstacle is gone the new layers replace the old ones.

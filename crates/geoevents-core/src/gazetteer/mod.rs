@@ -37,40 +37,68 @@ pub struct Gazetteer {
     spatial: OnceLock<spatial::SpatialIndex>,
 }
 
+/// Why a gazetteer could not be opened or imported: the errors of the
+/// gazetteer domain. Each names the file and, for input lines, the line.
 #[derive(Debug, thiserror::Error)]
-pub enum OpenError {
-    #[error("cannot open gazetteer {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("gazetteer {path}: {source}")]
+pub enum GazetteerError {
+    /// A gazetteer or input file that is missing or cannot be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    /// A gazetteer file that is damaged or not a gazetteer (checked on open).
+    #[error("gazetteer {}: {source}", .path.display())]
     Format { path: PathBuf, source: store::FormatError },
+    /// An import input line that is malformed (with `--strict`, or a duplicate geonameid).
+    #[error("{}:{line}: {message}", .path.display())]
+    BadLine { path: PathBuf, line: u64, message: String },
+    /// An import input that is not UTF-8 text (binary, UTF-16).
+    #[error("{}: {message}", .path.display())]
+    NotText { path: PathBuf, message: String },
+    #[error("no place dump among the inputs (expected a 19-column file such as allCountries.txt or cities500.txt)")]
+    NoDump,
+    /// Every line of the dumps was malformed, or there was none.
+    #[error("no valid place in {files}: {lines} lines read, {skipped} skipped as malformed; nothing was written")]
+    NoPlaces { files: String, lines: u64, skipped: u64 },
+    /// The gazetteer being imported could not be written; nothing partial is left.
+    #[error("cannot write {}: {source}", .path.display())]
+    Write { path: PathBuf, source: std::io::Error },
 }
 
+/// The errors of [`Gazetteer::open`] and [`Gazetteer::choose`].
+pub type OpenError = GazetteerError;
+
 impl Gazetteer {
-    /// The gazetteer compiled into the binary.
-    #[expect(clippy::expect_used, reason = "built and checked by build.rs: every test opens it")]
+    /// The gazetteer compiled into the binary. Its bytes are checked with
+    /// the same code as files (a test does so, `builtin_bytes_pass_every_check`);
+    /// at run time only its header and section bounds are, to keep start-up fast.
+    #[expect(clippy::expect_used, reason = "built by build.rs and fully checked by a test")]
     pub fn builtin() -> Gazetteer {
-        let store = Store::parse(BUILTIN).expect("the built-in gazetteer is well-formed");
+        let store = Store::parse_trusted(BUILTIN).expect("the built-in gazetteer is well-formed");
         Gazetteer { store, origin: Origin::BuiltIn, spatial: OnceLock::new() }
     }
 
-    /// Memory-maps a gazetteer file written by `gazetteer import`.
-    pub fn open(path: &Path) -> Result<Gazetteer, OpenError> {
-        let io = |source| OpenError::Io { path: path.to_path_buf(), source };
+    /// Memory-maps a gazetteer file written by `gazetteer import` and checks
+    /// it whole ([`Store::parse`]).
+    pub fn open(path: &Path) -> Result<Gazetteer, GazetteerError> {
+        let io = |source| GazetteerError::Unreadable { path: path.to_path_buf(), source };
         let file = std::fs::File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.is_dir() {
+            return Err(io(std::io::Error::new(std::io::ErrorKind::IsADirectory, "a directory, not a gazetteer file")));
+        }
         // SAFETY: the file is treated as read-only; geoevents replaces
         // gazetteer files by rename, never in place.
         #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        let map = unsafe { memmap2::MmapOptions::new().populate().map(&file) }.map_err(io)?;
         // The gazetteer lives as long as the process: leaking the map gives
         // the index the 'static bytes it borrows.
         let bytes: &'static [u8] = Box::leak(Box::new(map));
-        let store = Store::parse(bytes).map_err(|source| OpenError::Format { path: path.to_path_buf(), source })?;
+        let store =
+            Store::parse(bytes).map_err(|source| GazetteerError::Format { path: path.to_path_buf(), source })?;
         Ok(Gazetteer { store, origin: Origin::File(path.to_path_buf()), spatial: OnceLock::new() })
     }
 
     /// The gazetteer a command should use: `explicit` (from `--gazetteer`),
     /// else `$GEOEVENTS_GAZETTEER`, else the built-in one.
-    pub fn choose(explicit: Option<&Path>) -> Result<Gazetteer, OpenError> {
+    pub fn choose(explicit: Option<&Path>) -> Result<Gazetteer, GazetteerError> {
         if let Some(p) = explicit {
             return Gazetteer::open(p);
         }
@@ -140,5 +168,17 @@ impl PlaceRef {
     /// admin1, admin2): an event there happened somewhere inside, not at the point.
     pub fn is_area(&self) -> bool {
         matches!(self.kind, Kind::Continent | Kind::Country | Kind::Region | Kind::Admin1 | Kind::Admin2)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_bytes_pass_every_check() {
+        let store = Store::parse(BUILTIN).unwrap();
+        assert!(store.len() > 100_000, "{} records", store.len());
+        assert_eq!(store.len(), Gazetteer::builtin().store().len());
     }
 }

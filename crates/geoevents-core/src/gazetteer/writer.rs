@@ -2,16 +2,19 @@
 //!
 //! Used by `build.rs` for the built-in gazetteer and by `gazetteer import`
 //! for GeoNames dumps of any size: records stream to temporary files in the
-//! destination folder, only the folded names are held in memory (one byte
-//! arena plus 12 bytes a name), and the result is renamed into place at the
-//! end, so a failed build never leaves a half-written gazetteer.
+//! destination folder (our locked temporaries, see `crate::atomic`), only
+//! the folded names are held in memory (one byte arena plus 12 bytes a
+//! name), and the result is renamed into place at the end, so a failed build
+//! never leaves a half-written gazetteer. Each section's checksum is
+//! computed as it is written (layout in `layout.rs`).
 
 use super::layout::*;
 use super::record::{Kind, NameKind, PlaceRecord, AREA_PREFIXES, AREA_SUFFIXES};
+use crate::atomic::{temporary_beside, AtomicFile};
 use crate::text::fold;
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, Write};
+use std::io::{self, BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
 
 #[derive(Clone, Copy)]
 struct NameEntry {
@@ -32,10 +35,11 @@ pub struct BuildStats {
 
 pub struct GazetteerWriter {
     out_path: PathBuf,
-    core_path: PathBuf,
-    blob_path: PathBuf,
-    core: BufWriter<File>,
-    blob: BufWriter<File>,
+    /// The temporaries are removed when the writer is dropped.
+    core: BufWriter<NamedTempFile>,
+    blob: BufWriter<NamedTempFile>,
+    core_crc: crc32fast::Hasher,
+    blob_crc: crc32fast::Hasher,
     blob_len: u64,
     arena: Vec<u8>,
     names: Vec<NameEntry>,
@@ -43,23 +47,15 @@ pub struct GazetteerWriter {
     key: String,
 }
 
-fn tmp_sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().map(std::ffi::OsStr::to_os_string).unwrap_or_default();
-    name.push(format!(".{}.{suffix}.tmp", std::process::id()));
-    path.with_file_name(name)
-}
-
 impl GazetteerWriter {
     /// Starts a gazetteer that [`finish`](Self::finish) will write to `out_path`.
     pub fn create(out_path: &Path) -> io::Result<Self> {
-        let core_path = tmp_sibling(out_path, "core");
-        let blob_path = tmp_sibling(out_path, "blob");
         Ok(GazetteerWriter {
             out_path: out_path.to_path_buf(),
-            core: BufWriter::with_capacity(1 << 20, File::create(&core_path)?),
-            blob: BufWriter::with_capacity(1 << 20, File::create(&blob_path)?),
-            core_path,
-            blob_path,
+            core: BufWriter::with_capacity(1 << 20, temporary_beside(out_path)?),
+            blob: BufWriter::with_capacity(1 << 20, temporary_beside(out_path)?),
+            core_crc: crc32fast::Hasher::new(),
+            blob_crc: crc32fast::Hasher::new(),
             blob_len: 0,
             arena: Vec::new(),
             names: Vec::new(),
@@ -87,10 +83,14 @@ impl GazetteerWriter {
             core[29..31].copy_from_slice(cc);
         }
         self.core.write_all(&core)?;
+        self.core_crc.update(&core);
         for s in [&rec.id, &rec.name, &rec.feature_code, &rec.admin1_code, &rec.admin1_name, &rec.iso_code] {
             let bytes = truncate_utf8(s, u16::MAX as usize).as_bytes();
-            self.blob.write_all(&(bytes.len() as u16).to_le_bytes())?;
+            let len = (bytes.len() as u16).to_le_bytes();
+            self.blob.write_all(&len)?;
             self.blob.write_all(bytes)?;
+            self.blob_crc.update(&len);
+            self.blob_crc.update(bytes);
             self.blob_len += 2 + bytes.len() as u64;
         }
         self.stats.records += 1;
@@ -150,17 +150,14 @@ impl GazetteerWriter {
 
     /// Sorts the names, builds the index and writes the file atomically.
     pub fn finish(mut self, meta_json: &str) -> io::Result<BuildStats> {
-        self.core.flush()?;
-        self.blob.flush()?;
         let arena = std::mem::take(&mut self.arena);
         let mut names = std::mem::take(&mut self.names);
         let key_of = |e: &NameEntry| &arena[e.key_off as usize..e.key_off as usize + e.key_len as usize];
         names.sort_unstable_by(|a, b| key_of(a).cmp(key_of(b)).then(a.record.cmp(&b.record)).then(a.kind.cmp(&b.kind)));
 
-        let fst_path = tmp_sibling(&self.out_path, "fst");
         let mut postings: Vec<u8> = Vec::new();
-        {
-            let fst_file = BufWriter::with_capacity(1 << 20, File::create(&fst_path)?);
+        let fst_file = {
+            let fst_file = BufWriter::with_capacity(1 << 20, temporary_beside(&self.out_path)?);
             let mut map = fst::MapBuilder::new(fst_file).map_err(io::Error::other)?;
             let mut group: Vec<(u32, u8)> = Vec::new();
             let mut i = 0;
@@ -196,22 +193,20 @@ impl GazetteerWriter {
                 map.insert(key, value).map_err(io::Error::other)?;
                 self.stats.keys += 1;
             }
-            map.finish().map_err(io::Error::other)?;
-        }
+            map.into_inner().map_err(io::Error::other)?.into_inner().map_err(io::IntoInnerError::into_error)?
+        };
         drop(names);
         drop(arena);
-
-        let result = self.assemble(&fst_path, &postings, meta_json);
-        for p in [&self.core_path, &self.blob_path, &fst_path] {
-            let _ = std::fs::remove_file(p);
-        }
-        result?;
-        Ok(self.stats.clone())
+        let stats = self.stats.clone();
+        self.assemble(fst_file, &postings, meta_json)?;
+        Ok(stats)
     }
 
-    fn assemble(&self, fst_path: &Path, postings: &[u8], meta_json: &str) -> io::Result<()> {
+    fn assemble(self, mut fst_file: NamedTempFile, postings: &[u8], meta_json: &str) -> io::Result<()> {
+        let mut core = self.core.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let mut blob = self.blob.into_inner().map_err(io::IntoInnerError::into_error)?;
         let core_len = self.stats.records * CORE_SIZE as u64;
-        let fst_len = std::fs::metadata(fst_path)?.len();
+        let fst_len = fst_file.as_file().metadata()?.len();
         let core_off = HEADER_SIZE as u64;
         let blob_off = core_off + core_len;
         let fst_off = blob_off + self.blob_len;
@@ -228,39 +223,30 @@ impl GazetteerWriter {
             postings.len() as u64,
             meta_off,
             meta_json.len() as u64,
+            u64::from(self.core_crc.finalize()),
+            u64::from(self.blob_crc.finalize()),
+            u64::from(crc32fast::hash(postings)),
+            u64::from(crc32fast::hash(meta_json.as_bytes())),
         ];
-        let tmp = tmp_sibling(&self.out_path, "out");
-        let write = || -> io::Result<()> {
-            let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
-            out.write_all(MAGIC)?;
-            for f in fields {
-                out.write_all(&f.to_le_bytes())?;
-            }
-            for part in [&self.core_path, &self.blob_path, &fst_path.to_path_buf()] {
-                let mut f = File::open(part)?;
-                f.rewind()?;
-                io::copy(&mut (&mut f).take(u64::MAX), &mut out)?;
-            }
-            out.write_all(postings)?;
-            out.write_all(meta_json.as_bytes())?;
-            out.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all()?;
-            Ok(())
-        };
-        match write() {
-            Ok(()) => std::fs::rename(&tmp, &self.out_path),
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
+        let mut header = Vec::with_capacity(HEADER_SIZE);
+        header.extend_from_slice(MAGIC);
+        for f in fields {
+            header.extend_from_slice(&f.to_le_bytes());
         }
-    }
-}
+        let header_crc = crc32fast::hash(&header);
+        header.extend_from_slice(&u64::from(header_crc).to_le_bytes());
+        debug_assert_eq!(header.len(), HEADER_SIZE);
 
-impl Drop for GazetteerWriter {
-    fn drop(&mut self) {
-        // Abandoned builds leave nothing behind; after finish these are gone already.
-        let _ = std::fs::remove_file(&self.core_path);
-        let _ = std::fs::remove_file(&self.blob_path);
+        // Dropped on error, the output's temporary is removed (and the parts with it).
+        let mut out = AtomicFile::create(&self.out_path)?;
+        out.write_all(&header)?;
+        for part in [&mut core, &mut blob, &mut fst_file] {
+            part.rewind()?;
+            io::copy(part, &mut out)?;
+        }
+        out.write_all(postings)?;
+        out.write_all(meta_json.as_bytes())?;
+        out.commit()
     }
 }
 

@@ -55,25 +55,36 @@ const NOT_ARTICLE: &str = "script, style, noscript, template, nav, header, foote
 /// The article in `html`. `url` is where the page came from: it makes a
 /// relative canonical link absolute and stands in when there is none.
 /// Fails when the page has no text at all.
-pub fn article_from_html(html: &str, url: Option<&str>) -> Result<Article, String> {
+pub fn article_from_html(html: &str, url: Option<&str>) -> Result<Article, ArticleError> {
     // A malformed page must cost one document, never the run.
-    catch_unwind(AssertUnwindSafe(|| extract(html, url)))
-        .unwrap_or_else(|_| Err("the HTML parser failed on this page".to_string()))
+    catch_unwind(AssertUnwindSafe(|| extract(html, url))).unwrap_or(Err(ArticleError::ParserFailed))
 }
 
-fn extract(html: &str, url: Option<&str>) -> Result<Article, String> {
+/// Why a page gave no article.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArticleError {
+    #[error("no article text found in the page")]
+    NoText,
+    #[error("the HTML parser failed on this page")]
+    ParserFailed,
+    #[error("the article extraction failed: {0}")]
+    Readability(String),
+}
+
+fn extract(html: &str, url: Option<&str>) -> Result<Article, ArticleError> {
     let page_url = url.map(str::trim).filter(|u| is_http_url(u));
     let dom = Dom::from(html);
     let own = page_meta(&dom, page_url);
 
     let config = Config { text_mode: TextMode::Formatted, ..Config::default() };
-    let mut readability = Readability::with_document(dom, page_url, Some(config)).map_err(|e| e.to_string())?;
+    let mut readability = Readability::with_document(dom, page_url, Some(config))
+        .map_err(|e| ArticleError::Readability(e.to_string()))?;
     // Metadata first: JSON-LD sits in a <script>, which the cleaning drops.
     let found = readability.get_article_metadata(readability.parse_json_ld());
     drop_non_article(&readability.doc);
     let text = article_text(&mut readability, html);
     if text.is_empty() {
-        return Err("no article text found in the page".to_string());
+        return Err(ArticleError::NoText);
     }
     Ok(Article {
         title: own.og_title.or_else(|| clean(&found.title)).or(own.title_element),
@@ -161,11 +172,11 @@ fn tidy(text: &str) -> String {
 
 /// The document in an HTML file's bytes.
 pub(crate) fn document(bytes: &[u8], input: &Input) -> Result<Document, IngestError> {
-    let page = decode_page(bytes).map_err(|m| input.bad_file(m))?;
+    let page = decode_page(bytes, None).map_err(|e| input.bad_file(e.to_string()))?;
     if page.trim().is_empty() {
         return Err(input.bad_file("empty file"));
     }
-    let article = article_from_html(&page, None).map_err(|m| input.bad_file(m))?;
+    let article = article_from_html(&page, None).map_err(|e| input.bad_file(e.to_string()))?;
     Ok(Document {
         id: input.id.clone(),
         text: article.text,
@@ -240,10 +251,7 @@ mod tests {
         for html in ["", "<html></html>", "<script>x()</script>", "<<<>>>&&&;;", "<div>", "\u{0}\u{FFFF}"] {
             let _ = article_from_html(html, Some("not a url"));
         }
-        assert_eq!(
-            article_from_html("<html><body><nav>Menu</nav></body></html>", None),
-            Err("no article text found in the page".into())
-        );
+        assert_eq!(article_from_html("<html><body><nav>Menu</nav></body></html>", None), Err(ArticleError::NoText));
         let deep = "<div>".repeat(5_000) + "Deep text in Oslo." + &"</div>".repeat(5_000);
         let started = std::time::Instant::now();
         assert_eq!(article_from_html(&deep, None).map(|a| a.text), Ok("Deep text in Oslo.".to_string()));

@@ -36,7 +36,7 @@ pub(crate) fn read_lines(mut reader: impl BufRead, input: &Input, limit: usize, 
         let result = if len > limit as u64 {
             Err(input.bad_line(line, too_large(len, limit)))
         } else {
-            document(bytes, line, input).map_err(|message| input.bad_line(line, message))
+            document(bytes, line, input).map_err(|problem| input.bad_line(line, problem.0))
         };
         sink(result)?;
     }
@@ -91,18 +91,35 @@ fn skip_rest_of_line(reader: &mut impl BufRead) -> io::Result<u64> {
     }
 }
 
+/// What is wrong with one line, for [`IngestError::BadLine`](super::IngestError::BadLine).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct LineProblem(pub String);
+
+impl From<&str> for LineProblem {
+    fn from(message: &str) -> Self {
+        LineProblem(message.to_string())
+    }
+}
+
+impl From<String> for LineProblem {
+    fn from(message: String) -> Self {
+        LineProblem(message)
+    }
+}
+
 /// The document on line `line`, or what is wrong with it.
-fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, String> {
-    let json =
-        std::str::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))?;
-    let value: Value = serde_json::from_str(json).map_err(|e| not_json(&e))?;
+fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, LineProblem> {
+    let json = std::str::from_utf8(bytes)
+        .map_err(|e| LineProblem(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1)))?;
+    let value: Value = serde_json::from_str(json).map_err(|e| LineProblem(not_json(&e)))?;
     let Value::Object(mut fields) = value else {
-        return Err(format!("expected a JSON object, found {}", kind(&value)));
+        return Err(format!("expected a JSON object, found {}", kind(&value)).into());
     };
     let text = match fields.remove("text") {
         None => return Err("no \"text\" field".into()),
         Some(Value::String(text)) => text,
-        Some(other) => return Err(format!("\"text\" is not a string (found {})", kind(&other))),
+        Some(other) => return Err(format!("\"text\" is not a string (found {})", kind(&other)).into()),
     };
     if text.trim().is_empty() {
         return Err("\"text\" is empty".into());
@@ -112,7 +129,7 @@ fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, String> 
         Some(Value::String(id)) if id.trim().is_empty() => return Err("\"id\" is empty".into()),
         Some(Value::String(id)) => id,
         Some(Value::Number(n)) => n.to_string(),
-        Some(other) => return Err(format!("\"id\" must be a string or a number (found {})", kind(&other))),
+        Some(other) => return Err(format!("\"id\" must be a string or a number (found {})", kind(&other)).into()),
     };
     Ok(Document {
         id,
@@ -126,12 +143,12 @@ fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, String> 
 }
 
 /// An optional string field; null and blank count as absent.
-fn optional(fields: &mut Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+fn optional(fields: &mut Map<String, Value>, name: &str) -> Result<Option<String>, LineProblem> {
     match fields.remove(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(format!("\"{name}\" must be a string (found {})", kind(&other))),
+        Some(other) => Err(format!("\"{name}\" must be a string (found {})", kind(&other)).into()),
     }
 }
 

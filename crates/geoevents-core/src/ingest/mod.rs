@@ -23,7 +23,7 @@
 //! assert_eq!(docs[0].text, "Floods near Aleppo.");
 //! ```
 
-mod charset;
+pub mod charset;
 mod decode;
 mod format;
 pub mod html;
@@ -35,8 +35,9 @@ mod walk;
 
 use std::ops::ControlFlow;
 
+pub use charset::{CharsetError, CharsetSource};
 pub use format::InputFormat;
-pub use html::{article_from_html, Article};
+pub use html::{article_from_html, Article, ArticleError};
 pub use read::{read_inputs, read_stdin};
 
 /// One article to geoparse.
@@ -145,8 +146,9 @@ pub(crate) fn too_large(len: u64, limit: usize) -> String {
     format!("document of {len} bytes exceeds the limit of {limit} bytes")
 }
 
-/// An HTML page's bytes as text, decoded by its declared or sniffed charset
-/// (as `extract` reads HTML files).
-pub fn decode_html(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
-    charset::decode_page(bytes)
+/// An HTML page's bytes as text, in the encoding its byte order mark, the
+/// HTTP `Content-Type` it came with (`content_type`, for fetched pages) or
+/// its `<meta charset>` declares, else UTF-8 (see the `charset` module).
+pub fn decode_html<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Result<std::borrow::Cow<'a, str>, CharsetError> {
+    charset::decode_page(bytes, content_type)
 }

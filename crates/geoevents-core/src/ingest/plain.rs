@@ -4,12 +4,14 @@
 //! found later point into the file; only a leading byte order mark is
 //! dropped, so offsets count from just after it.
 
-use super::decode::{binary_check, invalid_utf8_at, BOM};
+use super::decode::{binary_message, invalid_utf8_at, BOM};
 use super::{Document, IngestError, Input};
 
 /// The document in `bytes`, the whole content of a text input.
 pub(crate) fn document(mut bytes: Vec<u8>, input: &Input) -> Result<Document, IngestError> {
-    binary_check(&bytes).map_err(|m| input.bad_file(m))?;
+    if let Some(message) = binary_message(&bytes) {
+        return Err(input.bad_file(message));
+    }
     let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
     bytes.drain(..bom);
     let text = String::from_utf8(bytes).map_err(|e| {

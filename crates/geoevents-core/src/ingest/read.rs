@@ -6,7 +6,7 @@ use std::io::{self, BufReader, Cursor, Read};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use super::decode::{binary_check, BINARY_PROBE};
+use super::decode::{binary_message, BINARY_PROBE};
 use super::format::refusal;
 use super::walk::input_files;
 use super::{html, jsonl, plain, too_large, Document, IngestError, Input, InputFormat, ReadOptions, Sink};
@@ -89,7 +89,7 @@ fn read_reader(
     if head.is_empty() {
         return sink(Err(input.bad_file("empty file")));
     }
-    if let Err(message) = binary_check(&head) {
+    if let Some(message) = binary_message(&head) {
         return sink(Err(input.bad_file(message)));
     }
     let format = format.unwrap_or_else(|| InputFormat::sniff(&head));

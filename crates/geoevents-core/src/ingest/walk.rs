@@ -1,5 +1,5 @@
-//! Finding the input files in a directory, in an order that does not depend
-//! on the file system, so that runs are reproducible.
+//! Finding the input files in a directory (with `walkdir`), in an order that
+//! does not depend on the file system, so that runs are reproducible.
 //!
 //! The walk is recursive and depth-first with the entries of each directory
 //! sorted by name, which is the order of their paths. Only files with an
@@ -8,8 +8,9 @@
 //! skipped, and so are symbolic links to directories, which could loop;
 //! symbolic links to files are followed.
 
-use std::fs;
 use std::path::{Path, PathBuf};
+
+use walkdir::{DirEntry, WalkDir};
 
 use super::{IngestError, InputFormat};
 
@@ -22,40 +23,31 @@ pub(crate) struct Found {
     pub format: InputFormat,
 }
 
-/// The input files under `root` in path order, with an error for each
-/// directory that could not be listed.
+/// The input files under `root` in path order, with an error, in its place,
+/// for each directory that could not be listed.
 pub(crate) fn input_files(root: &Path) -> Vec<Result<Found, IngestError>> {
+    let is_hidden = |e: &DirEntry| e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+    let walk = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| !is_hidden(e));
     let mut out = Vec::new();
-    walk(root, root, &mut out);
-    out
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Result<Found, IngestError>>) {
-    let unreadable = |source| IngestError::Unreadable { path: dir.display().to_string(), source };
-    let mut entries: Vec<fs::DirEntry> = match fs::read_dir(dir) {
-        Ok(entries) => match entries.collect() {
-            Ok(entries) => entries,
-            Err(e) => return out.push(Err(unreadable(e))),
-        },
-        Err(e) => return out.push(Err(unreadable(e))),
-    };
-    entries.sort_by_key(fs::DirEntry::file_name);
-    for entry in entries {
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() {
-            walk(root, &path, out);
-            continue;
-        }
-        // A link is taken if it leads to a file; a broken link is not an input.
-        let is_file = kind.is_file() || (kind.is_symlink() && path.is_file());
-        if let (true, Some(format)) = (is_file, InputFormat::from_path(&path)) {
-            out.push(Ok(Found { relative: relative(root, &path), path, format }));
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).display().to_string();
+                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("file system loop"));
+                out.push(Err(IngestError::Unreadable { path, source }));
+                continue;
+            }
+        };
+        let kind = entry.file_type();
+        // A link is taken if it leads to a file; a broken link is not an
+        // input, and a link to a directory is not followed (it could loop).
+        let is_file = kind.is_file() || (kind.is_symlink() && entry.path().is_file());
+        if let (true, Some(format)) = (is_file, InputFormat::from_path(entry.path())) {
+            out.push(Ok(Found { relative: relative(root, entry.path()), path: entry.into_path(), format }));
         }
     }
+    out
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -84,8 +76,8 @@ mod tests {
             ("c/d/e.ndjson", "{}"),
         ] {
             let path = root.join(name);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, content).unwrap();
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
         }
         let found: Vec<(String, InputFormat)> =
             input_files(root).into_iter().map(|f| f.map(|f| (f.relative, f.format)).unwrap()).collect();
@@ -99,6 +91,21 @@ mod tests {
                 ("c/d/e.ndjson".to_string(), InputFormat::Jsonl),
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_files_are_followed_and_links_to_directories_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.txt"), "a").unwrap();
+        std::os::unix::fs::symlink(root.join("sub/a.txt"), root.join("link.txt")).unwrap();
+        // A loop back to the top, and a broken link.
+        std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("missing.txt"), root.join("broken.txt")).unwrap();
+        let found: Vec<String> = input_files(root).into_iter().map(|f| f.unwrap().relative).collect();
+        assert_eq!(found, ["link.txt", "sub/a.txt"]);
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl<'f> Walker<'f> {
 #[derive(Default)]
 struct WordCache {
     gazetteer: usize,
-    words: crate::text::fnv::FnvHashMap<String, (Option<u64>, bool)>,
+    words: rustc_hash::FxHashMap<String, (Option<u64>, bool)>,
 }
 
 const WORD_CACHE_LIMIT: usize = 200_000;

@@ -2,7 +2,7 @@
 //! The big lists are derived data (see `gazetteer/README.md`); the small ones
 //! are written here, each with the reason it exists.
 
-use crate::text::fnv::FnvHashSet as HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 static COMMON_WORDS: &str = include_str!("../../../../gazetteer/words/common_words.txt");

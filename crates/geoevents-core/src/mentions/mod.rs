@@ -9,10 +9,10 @@ pub mod lexicon;
 pub mod unlisted;
 
 use crate::gazetteer::Store;
-use crate::text::fnv::FnvHashSet as HashSet;
 use crate::text::tokens::{tokenize, Shape, Tokens};
 use find::find_names;
 use lexicon::*;
+use rustc_hash::FxHashSet as HashSet;
 
 /// What the words around a name say about it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]

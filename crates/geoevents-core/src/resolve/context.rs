@@ -16,7 +16,7 @@ use super::prior::{population_scale, prior, MatchType};
 use crate::gazetteer::spatial::{unit_vector, EARTH_RADIUS_KM};
 use crate::gazetteer::{Gazetteer, Kind, NameKind, Place, Posting};
 use crate::mentions::Mention;
-use crate::text::fnv::FnvHashMap as HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// How a place name is used. Written in lower case (`metonym`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

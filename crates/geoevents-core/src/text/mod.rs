@@ -1,7 +1,6 @@
 //! Text handling shared by every later stage: name folding, the word
 //! tokenizer, sentence splitting and offset conversion.
 
-pub mod fnv;
 pub mod fold;
 pub mod offsets;
 pub mod sentences;
