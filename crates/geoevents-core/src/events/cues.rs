@@ -239,6 +239,9 @@ pub fn find(text: &str) -> Vec<Hit> {
 /// Lower case that keeps every byte offset: a letter whose lower case has
 /// another UTF-8 length stays as it is (the lexicon is ASCII).
 pub(crate) fn lower_same_len(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     text.chars()
         .map(|c| {
             let mut l = c.to_lowercase();
@@ -250,7 +253,8 @@ pub(crate) fn lower_same_len(text: &str) -> String {
         .collect()
 }
 
-fn find_in(lower: &str) -> Vec<Hit> {
+/// [`find`] over text already lower-cased by [`lower_same_len`].
+pub(crate) fn find_in(lower: &str) -> Vec<Hit> {
     let m = matcher();
     let mut hits: Vec<Hit> = Vec::new();
     for mat in m.ac.find_overlapping_iter(lower) {
@@ -424,29 +428,35 @@ fn cue_texts(hits: &[Hit], cues: &[Cue]) -> Vec<String> {
     out
 }
 
+/// What opens the topic of a concern or a discussion.
+const OPENERS: &[&str] = &[
+    "concern over ",
+    "concern about ",
+    "concern at ",
+    "concerns over ",
+    "concerns about ",
+    "concern\u{201d} about ",
+    "concern\" about ",
+    "fears over ",
+    "fears about ",
+    "discussed ",
+    "talked about ",
+    "spoke about ",
+    "the situation in ",
+    "alarm over ",
+    "worried about ",
+    "worries over ",
+];
+
 /// Where the topic of a concern or a discussion starts in `clause` (bytes):
 /// after "concern(s) over/about/at", "fears over", "discussed", "talked
 /// about", "spoke about", "the situation in".
 pub fn topic_start(clause: &str) -> Option<usize> {
-    const OPENERS: &[&str] = &[
-        "concern over ",
-        "concern about ",
-        "concern at ",
-        "concerns over ",
-        "concerns about ",
-        "concern\u{201d} about ",
-        "concern\" about ",
-        "fears over ",
-        "fears about ",
-        "discussed ",
-        "talked about ",
-        "spoke about ",
-        "the situation in ",
-        "alarm over ",
-        "worried about ",
-        "worries over ",
-    ];
-    let lower = lower_same_len(clause);
+    topic_start_in(&lower_same_len(clause))
+}
+
+/// [`topic_start`] of a clause already lower-cased by [`lower_same_len`].
+pub(crate) fn topic_start_in(lower: &str) -> Option<usize> {
     OPENERS.iter().filter_map(|o| lower.find(o).map(|p| p + o.len())).min()
 }
 

@@ -42,6 +42,7 @@ pub mod fatalities;
 pub mod id;
 pub mod merge;
 pub mod modality;
+pub mod model;
 pub mod ontology;
 pub mod roles;
 
@@ -225,8 +226,9 @@ pub fn snippet(sentence: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// Clause boundaries inside a sentence: byte ranges.
-fn clauses(sentence: &str) -> Vec<(usize, usize)> {
+/// Clause boundaries inside a sentence (given lower-cased by
+/// [`cues::lower_same_len`]): byte ranges.
+fn clauses(lower: &str) -> Vec<(usize, usize)> {
     const SPLITS: &[&str] = &[
         "; ",
         ", and ",
@@ -243,7 +245,6 @@ fn clauses(sentence: &str) -> Vec<(usize, usize)> {
         " and has ",
         " and will ",
     ];
-    let lower = cues::lower_same_len(sentence);
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for s in SPLITS {
         let mut from = 0;
@@ -264,7 +265,7 @@ fn clauses(sentence: &str) -> Vec<(usize, usize)> {
             start = next;
         }
     }
-    out.push((start, sentence.len()));
+    out.push((start, lower.len()));
     out
 }
 
@@ -359,12 +360,12 @@ fn continue_draft(prev: &mut Draft<'_>, kind: EventKind, fatalities: Option<u32>
 }
 
 /// Who acted, on whom, and with whom, from the actors around the trigger.
+/// `lower` is the clause lower-cased by [`cues::lower_same_len`].
 fn roles_of_actors(
-    clause: &str,
+    lower: &str,
     spans: &[(usize, String)],
     trigger: usize,
 ) -> (Option<String>, Option<String>, Vec<String>) {
-    let lower = cues::lower_same_len(clause);
     let preceded_by = |at: usize, words: &[&str]| {
         let head = lower[..at].trim_end();
         words.iter().any(|w| head.ends_with(w))
@@ -406,17 +407,156 @@ fn roles_of_actors(
     }
 }
 
+/// True when `a` and `b` are listed together: "X and Y", "X or Y", "X, Y".
+fn listed(lower_text: &str, a: &Toponym, b: &Toponym) -> bool {
+    let (first, second) = if a.byte_start <= b.byte_start { (a, b) } else { (b, a) };
+    let gap = lower_text.get(first.byte_end.min(second.byte_start)..second.byte_start).unwrap_or("");
+    let mut words = 0;
+    let mut joined = false;
+    for w in gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        words += 1;
+        joined |= w == "and" || w == "or";
+    }
+    (joined && words <= 3) || gap.trim() == ","
+}
+
+/// The locations the rules choose among the clause's locative mentions
+/// `locs` (indices into `inside`), a feature of the location model: wider
+/// areas (`contained`) give way to what they contain, an unresolved place to
+/// its resolved wider area; resolved places first, the most specific one
+/// leading; after it, only places listed with it ("in X and Y").
+fn rule_locations(
+    locs: &[usize],
+    contained: &[usize],
+    inside: &[&Toponym],
+    mentions: &[roles::RoleMention],
+    lower_sentence: &str,
+) -> Vec<usize> {
+    let mut located: Vec<usize> = Vec::new();
+    for &i in locs {
+        if contained.contains(&i) {
+            continue;
+        }
+        if inside[i].place.is_none() {
+            if let Some(&c) = contained
+                .iter()
+                .find(|&&c| locs.contains(&c) && inside[c].place.is_some() && mentions[c].start > mentions[i].start)
+            {
+                located.push(c);
+                continue;
+            }
+        }
+        located.push(i);
+    }
+    if located.iter().any(|&i| inside[i].place.is_some()) {
+        located.retain(|&i| inside[i].place.is_some());
+    }
+    if let Some(k) = located.iter().position(|&i| inside[i].place.as_ref().is_some_and(|p| !p.is_area())) {
+        if k > 0 && inside[located[0]].place.as_ref().is_some_and(PlaceRef::is_area) {
+            let lead = located.remove(k);
+            located.insert(0, lead);
+        }
+    }
+    let mut kept: Vec<usize> = Vec::new();
+    for i in located {
+        let listed_with_last = kept.last().is_some_and(|&p| {
+            let (a, b) = (&mentions[p], &mentions[i]);
+            let gap = lower_sentence.get(a.end.min(b.start)..b.start).unwrap_or("");
+            let words: Vec<&str> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            words.iter().any(|w| *w == "and" || *w == "or") && words.len() <= 3
+        });
+        let same = kept.iter().any(|&p| {
+            inside[p].place.is_some()
+                && inside[p].place.as_ref().map(|x| &x.id) == inside[i].place.as_ref().map(|x| &x.id)
+        });
+        if (kept.is_empty() || listed_with_last) && !same {
+            kept.push(i);
+        }
+    }
+    kept
+}
+
 /// The events of one document (see the module documentation). Pure: reads
 /// nothing but its arguments. Events come in text order.
 pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
+    document_events_with(doc, toponyms, model::models(), None)
+}
+
+/// The learned models' inputs and outputs for one document, for training
+/// (`geoevents eval --dump-features`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Trace {
+    /// One row a resolved place mention of a clause that reports an event.
+    pub mentions: Vec<MentionTrace>,
+    /// One row a clause the rules typed as one of ACLED's event types.
+    pub clauses: Vec<ClauseTrace>,
+}
+
+/// A scored mention: code point offsets in the document text, end exclusive.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionTrace {
+    /// The clause's number in the document (0-based, text order).
+    pub clause: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+    pub lat: f64,
+    pub lon: f64,
+    /// In the order of [`model::features::LOCATION_FEATURES`].
+    pub features: Vec<f32>,
+    pub probability: f64,
+}
+
+/// A clause's sub-event features.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseTrace {
+    pub clause: usize,
+    /// The rules' sub-event type, as ACLED spells it.
+    pub rule: String,
+    /// [`model::features::bucket`] values.
+    pub buckets: Vec<u32>,
+}
+
+/// Words after a capture cue that make what was taken a place.
+const TAKEN_PLACE_WORDS: &[&str] = &[
+    "territory",
+    "town",
+    "towns",
+    "village",
+    "villages",
+    "city",
+    "area",
+    "areas",
+    "control",
+    "district",
+    "positions",
+    "base",
+    "ground",
+    "region",
+    "province",
+    "neighbourhood",
+    "neighborhood",
+    "hill",
+    "airport",
+];
+
+/// [`document_events`] with the given models, filling `trace` when given.
+pub fn document_events_with(
+    doc: &Document,
+    toponyms: &[Toponym],
+    models: &model::Models,
+    mut trace: Option<&mut Trace>,
+) -> Vec<Event> {
     let text = doc.text.as_str();
     let publication = dates::publication(doc.published_at.as_deref(), text);
     let reference = publication.reference;
-    let acronyms = actors::document_acronyms(text);
     let mut sorted: Vec<&Toponym> =
         toponyms.iter().filter(|t| t.byte_start < t.byte_end && t.byte_end <= text.len()).collect();
     sorted.sort_by_key(|t| (t.byte_start, t.byte_end));
     let dateline_place = dateline(text, &sorted).filter(|t| t.place.is_some());
+    // Lower case once for the whole document: same byte offsets as the text.
+    let lower_text = cues::lower_same_len(text);
+    let mut acronyms: Option<Vec<String>> = None;
+    let mut clause_no = 0usize;
 
     let mut drafts: Vec<Draft<'_>> = Vec::new();
     let mut next_topo = 0;
@@ -428,11 +568,19 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
         while next_topo < sorted.len() && sorted[next_topo].byte_start < sent.end {
             next_topo += 1;
         }
-        let inside = &sorted[first..next_topo];
         let sentence = sent.text(text);
+        let lower = &lower_text[sent.start..sent.end];
+        // A sentence with no cue reports nothing: skip it before any other work.
+        let sentence_hits = cues::find_in(lower);
+        if sentence_hits.is_empty() {
+            continue;
+        }
         // The dateline mention itself is no place of its sentence's action.
-        let inside: Vec<&Toponym> =
-            inside.iter().copied().filter(|t| dateline_place.is_none_or(|d| !std::ptr::eq(*t, d))).collect();
+        let inside: Vec<&Toponym> = sorted[first..next_topo]
+            .iter()
+            .copied()
+            .filter(|t| dateline_place.is_none_or(|d| !std::ptr::eq(*t, d)))
+            .collect();
         let toks = tokens(sentence);
         let role_mentions: Vec<roles::RoleMention> = inside
             .iter()
@@ -443,62 +591,86 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
                 kind: t.place.as_ref().map(|p| p.kind),
             })
             .collect();
-        let relations = roles::relations(sentence, &toks, &role_mentions);
+        let relations = roles::relations(sentence, lower, &toks, &role_mentions);
         let spans: Vec<actors::MentionSpan> = role_mentions
             .iter()
             .map(|m| actors::MentionSpan { start: m.start, end: m.end, mention_type: m.mention_type })
             .collect();
-        let sentence_date = dates::event_date(sentence, reference);
+        let confidences: Vec<f64> = inside.iter().map(|t| t.confidence).collect();
+        let place_ids: Vec<Option<&str>> = inside.iter().map(|t| t.place.as_ref().map(|p| p.id.as_str())).collect();
+        let clause_ranges = clauses(lower);
+        let single_clause = clause_ranges.len() == 1;
+        let mut sentence_date: Option<dates::EventDate> = None;
         let snip = snippet(sentence);
         let sentence_names_places = !inside.is_empty();
-        for (c_start, c_end) in clauses(sentence) {
+        let mut place_seen_before = false;
+        for (clause_index, &(c_start, c_end)) in clause_ranges.iter().enumerate() {
+            let this_clause = clause_no;
+            clause_no += 1;
             let clause = &sentence[c_start..c_end];
-            let mut hits = cues::find(clause);
+            let clause_lower = &lower[c_start..c_end];
+            // The sentence's cues inside the clause, re-based to it (no cue
+            // spans a clause boundary: none holds ", and", ";" or " but ").
+            let mut hits: Vec<cues::Hit> = sentence_hits
+                .iter()
+                .filter(|h| h.start >= c_start && h.end <= c_end)
+                .map(|h| cues::Hit { start: h.start - c_start, end: h.end - c_start, cue: h.cue, text: h.text.clone() })
+                .collect();
             // What a concern or a discussion is about is its topic, not an
             // action: "voiced concern over the fighting in Aleppo".
-            let topic_from = cues::topic_start(clause);
+            let topic_from = cues::topic_start_in(clause_lower);
             if let Some(t) = topic_from {
                 hits.retain(|h| h.start < t || matches!(h.cue, cues::Cue::Diplomacy | cues::Cue::Statement));
             }
             let in_clause: Vec<usize> = (0..inside.len())
                 .filter(|&i| role_mentions[i].start >= c_start && role_mentions[i].start < c_end)
                 .collect();
+            let first_clause_with_place = !place_seen_before;
+            place_seen_before |= !in_clause.is_empty();
+            if hits.is_empty() {
+                continue;
+            }
             let place_follows = |h: &cues::Hit| {
                 in_clause
                     .iter()
                     .any(|&i| relations[i] == Relation::Location && role_mentions[i].start >= c_start + h.end)
-                    || cues::lower_same_len(&clause[h.end..]).split_whitespace().take(6).any(|w| {
-                        matches!(
-                            w.trim_matches(|c: char| !c.is_alphanumeric()),
-                            "territory"
-                                | "town"
-                                | "towns"
-                                | "village"
-                                | "villages"
-                                | "city"
-                                | "area"
-                                | "areas"
-                                | "control"
-                                | "district"
-                                | "positions"
-                                | "base"
-                                | "ground"
-                                | "region"
-                                | "province"
-                                | "neighbourhood"
-                                | "neighborhood"
-                                | "hill"
-                                | "airport"
-                        )
-                    })
+                    || clause_lower[h.end..]
+                        .split_whitespace()
+                        .take(6)
+                        .any(|w| TAKEN_PLACE_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
             };
-            let Some((kind, cue_words)) = cues::decide(&hits, place_follows) else { continue };
-            let trigger = hits.iter().find(|h| cue_words.contains(&h.text)).map_or(0, |h| h.start);
+            let Some((rule_kind, cue_words)) = cues::decide(&hits, place_follows) else { continue };
+            let trigger_hit = hits.iter().find(|h| cue_words.contains(&h.text));
+            let trigger = trigger_hit.map_or(0, |h| h.start);
+            // The learned sub-event type, for clauses the rules gave an ACLED type.
+            let mut kind = rule_kind;
+            if rule_kind.sub_event_type.is_some() {
+                let mut buckets = Vec::new();
+                model::features::sub_event_features(lower, &toks, (c_start, c_end), rule_kind, &hits, &mut buckets);
+                if let Some((best, _)) = models.sub_event.predict(&buckets) {
+                    if let Some(sub) =
+                        AcledSubEventType::ALL.iter().find(|s| s.as_str() == models.sub_event.classes()[best])
+                    {
+                        kind = EventKind::acled(*sub);
+                    }
+                }
+                if let Some(t) = trace.as_deref_mut() {
+                    t.clauses.push(ClauseTrace {
+                        clause: this_clause,
+                        rule: rule_kind.sub_event_type.map_or("", |s| s.as_str()).to_string(),
+                        buckets,
+                    });
+                }
+            }
             let modality = modality::modality(clause, trigger);
             let fatalities = fatalities::fatalities(clause);
-            let mut date = dates::event_date(clause, reference);
-            if matches!(date.rule.as_str(), "publication date" | "dateline date") {
-                date = sentence_date.clone();
+            let mut date = if single_clause {
+                sentence_date.get_or_insert_with(|| dates::event_date(sentence, reference)).clone()
+            } else {
+                dates::event_date(clause, reference)
+            };
+            if matches!(date.rule.as_str(), "publication date" | "dateline date") && !single_clause {
+                date = sentence_date.get_or_insert_with(|| dates::event_date(sentence, reference)).clone();
             }
             if date.date.is_none() && date.rule == "no date" {
                 if let Some(p) = &publication.problem {
@@ -510,7 +682,7 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
                     };
                 }
             }
-            // Locations of the clause, containers and unresolved fallbacks.
+            // The rules' locations of the clause, containers and unresolved fallbacks.
             let is_statement = kind.class == EventClass::Statement;
             let mut relations_here = relations.clone();
             if let Some(t) = topic_from {
@@ -521,13 +693,12 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
                 }
             }
             let relations = &relations_here;
-            let mut locs: Vec<usize> = in_clause
+            let locs: Vec<usize> = in_clause
                 .iter()
                 .copied()
                 .filter(|&i| relations[i] == Relation::Location)
                 .filter(|&i| !is_statement || role_mentions[i].start < c_start + trigger)
                 .collect();
-            let mut mentioned: Vec<(&Toponym, Relation)> = Vec::new();
             let mut contained: Vec<usize> = Vec::new();
             for &i in &locs {
                 for &j in &locs {
@@ -550,68 +721,83 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
                     contained.push(q);
                 }
             }
-            let mut located: Vec<Located<'_>> = Vec::new();
-            for &i in &locs {
-                if contained.contains(&i) {
-                    continue;
-                }
-                if inside[i].place.is_some() {
-                    located.push(Located { toponym: inside[i], rule: "locative", factor: 1.0 });
-                } else if let Some(&c) = contained.iter().find(|&&c| {
-                    locs.contains(&c) && inside[c].place.is_some() && role_mentions[c].start > role_mentions[i].start
-                }) {
-                    located.push(Located { toponym: inside[c], rule: "container of an unresolved place", factor: 0.8 });
-                } else {
-                    located.push(Located { toponym: inside[i], rule: "locative", factor: 1.0 });
-                }
-            }
-            // One action, one place: after the first location, only places
-            // listed with it ("in X and Y", "X, Y and Z") are further
-            // locations; others are reference points ("near Pattan, 27 km
-            // from Srinagar") or wider areas ("Kafr Shams town in Deraa").
-            let listed = |a: &Located<'_>, b: &Located<'_>| {
-                let (x, y) = (a.toponym.byte_end.min(b.toponym.byte_start), b.toponym.byte_start);
-                let gap = cues::lower_same_len(text.get(x..y).unwrap_or(""));
-                let words: Vec<&str> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-                words.iter().any(|w| *w == "and" || *w == "or") && words.len() <= 3
+            let rule_located = rule_locations(&locs, &contained, &inside, &role_mentions, lower);
+            // The learned choice among the clause's resolved mentions.
+            let ctx = model::features::MentionContext {
+                lower,
+                toks: &toks,
+                clause_index,
+                clauses: clause_ranges.len(),
+                first_clause_with_place,
+                trigger: c_start + trigger,
+                class: kind.class,
+                modality,
+                trigger_cue_is_statement: trigger_hit.is_some_and(|h| h.cue == cues::Cue::Statement),
+                trigger_cue_is_diplomacy: trigger_hit.is_some_and(|h| h.cue == cues::Cue::Diplomacy),
+                cues: hits.len(),
+                mentions: &role_mentions,
+                relations,
+                confidences: &confidences,
+                place_ids: &place_ids,
+                in_clause: &in_clause,
+                rule_located: &rule_located,
+                contained: &contained,
             };
-            // Keep unresolved locations only when nothing resolved is there:
-            // the resolved one is the unlisted place's wider area.
-            if located.iter().any(|l| l.toponym.place.is_some()) {
-                located.retain(|l| l.toponym.place.is_some());
+            let mut scored: Vec<(usize, f64)> = Vec::new();
+            for &i in &in_clause {
+                let Some(place) = &inside[i].place else { continue };
+                let x = model::features::location_features(&ctx, i);
+                let p = models.location.probability(&x);
+                if let Some(t) = trace.as_deref_mut() {
+                    t.mentions.push(MentionTrace {
+                        clause: this_clause,
+                        char_start: inside[i].start,
+                        char_end: inside[i].end,
+                        lat: place.lat,
+                        lon: place.lon,
+                        features: x.to_vec(),
+                        probability: p,
+                    });
+                }
+                scored.push((i, p));
             }
-            // The most specific place leads: "struck off the Aegean coast,
-            // shaking buildings in Izmir" is at Izmir.
-            if let Some(k) = located.iter().position(|l| l.toponym.place.as_ref().is_some_and(|p| !p.is_area())) {
-                if k > 0 && located[0].toponym.place.as_ref().is_some_and(PlaceRef::is_area) {
-                    let lead = located.remove(k);
-                    located.insert(0, lead);
+            let threshold = models.location.threshold();
+            let mut chosen: Vec<(usize, f64)> = scored.iter().copied().filter(|&(_, p)| p >= threshold).collect();
+            // One action, one place: the likeliest leads; other places are
+            // further locations only when listed with it ("in X and Y").
+            chosen.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut located: Vec<Located<'_>> = Vec::new();
+            for &(i, p) in &chosen {
+                let listed_with_kept =
+                    located.iter().any(|l: &Located<'_>| listed(lower_text.as_str(), l.toponym, inside[i]));
+                let same_place = located
+                    .iter()
+                    .any(|l| l.toponym.place.as_ref().map(|x| &x.id) == inside[i].place.as_ref().map(|x| &x.id));
+                if (located.is_empty() || listed_with_kept) && !same_place {
+                    located.push(Located { toponym: inside[i], rule: "locative", factor: p });
                 }
             }
-            let mut kept: Vec<Located<'_>> = Vec::new();
-            for l in located {
-                match kept.last() {
-                    None => kept.push(l),
-                    Some(prev) if listed(prev, &l) => kept.push(l),
-                    Some(_) => {
-                        mentioned.push((l.toponym, Relation::Container));
+            located.sort_by_key(|l| l.toponym.byte_start);
+            // Unresolved locations (no coordinates: kept in the JSONL only)
+            // when nothing resolved is chosen.
+            if located.is_empty() {
+                for &i in &rule_located {
+                    if inside[i].place.is_none() {
+                        located.push(Located { toponym: inside[i], rule: "locative", factor: 1.0 });
                     }
                 }
             }
-            let mut located = kept;
-            located.dedup_by(|a, b| {
-                a.toponym.place.as_ref().map(|p| &p.id) == b.toponym.place.as_ref().map(|p| &p.id)
-                    && a.toponym.place.is_some()
-            });
+            let mut mentioned: Vec<(&Toponym, Relation)> = Vec::new();
             for &i in &in_clause {
-                let used = located.iter().any(|l| std::ptr::eq(l.toponym, inside[i]))
-                    || mentioned.iter().any(|(t, _)| std::ptr::eq(*t, inside[i]));
-                if !used {
-                    let rel = if contained.contains(&i) { Relation::Container } else { relations[i] };
+                if !located.iter().any(|l| std::ptr::eq(l.toponym, inside[i])) {
+                    let rel = match relations[i] {
+                        Relation::Location if contained.contains(&i) => Relation::Container,
+                        Relation::Location => Relation::Other,
+                        r => r,
+                    };
                     mentioned.push((inside[i], rel));
                 }
             }
-            locs.clear();
             if located.is_empty() && kind.class == EventClass::StrategicDevelopments {
                 if let Some(&i) = in_clause.iter().find(|&&i| {
                     relations[i] == Relation::Agent && inside[i].place.as_ref().is_some_and(|p| p.kind == Kind::Country)
@@ -620,8 +806,9 @@ pub fn document_events(doc: &Document, toponyms: &[Toponym]) -> Vec<Event> {
                     mentioned.retain(|(t, _)| !std::ptr::eq(*t, inside[i]));
                 }
             }
-            let actor_list = actors::actor_spans(clause, &spans_in(&spans, c_start, c_end), &acronyms);
-            let (actor1, actor2, assoc) = roles_of_actors(clause, &actor_list, trigger);
+            let acronyms = acronyms.get_or_insert_with(|| actors::document_acronyms(text));
+            let actor_list = actors::actor_spans(clause, &spans_in(&spans, c_start, c_end), acronyms);
+            let (actor1, actor2, assoc) = roles_of_actors(clause_lower, &actor_list, trigger);
             let mut names: Vec<String> = Vec::new();
             for (_, a) in &actor_list {
                 if !names.contains(a) {

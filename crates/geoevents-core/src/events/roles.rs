@@ -27,7 +27,6 @@
 //!    location too ("in Sheikh Miskeen and Nawa");
 //! 7. anything else is [`Relation::Other`]: named, with no cue to its part.
 
-use super::cues::lower_same_len;
 use crate::gazetteer::Kind;
 use crate::resolve::MentionType;
 use crate::text::sentences::{Tok, TokKind};
@@ -177,8 +176,8 @@ fn is_word(t: &Tok) -> bool {
 }
 
 /// The relation of every mention (in the order given), see the module doc.
-pub(crate) fn relations(sentence: &str, toks: &[Tok], mentions: &[RoleMention]) -> Vec<Relation> {
-    let lower = lower_same_len(sentence);
+/// `lower` is the sentence lower-cased by [`lower_same_len`].
+pub(crate) fn relations(sentence: &str, lower: &str, toks: &[Tok], mentions: &[RoleMention]) -> Vec<Relation> {
     let w = |t: &Tok| {
         let s = &lower[t.start..t.end];
         s.strip_suffix("'s").or_else(|| s.strip_suffix("’s")).unwrap_or(s)
@@ -186,7 +185,7 @@ pub(crate) fn relations(sentence: &str, toks: &[Tok], mentions: &[RoleMention]) 
     let first_tok = |m: &RoleMention| toks.iter().position(|t| t.end > m.start).unwrap_or(toks.len());
     let after_tok = |m: &RoleMention| toks.iter().position(|t| t.start >= m.end).unwrap_or(toks.len());
     let mut out: Vec<Relation> =
-        mentions.iter().map(|m| relation(sentence, &lower, toks, m, first_tok(m), after_tok(m), &w)).collect();
+        mentions.iter().map(|m| relation(sentence, lower, toks, m, first_tok(m), after_tok(m), &w)).collect();
     // Coordination: "in X and Y", "in X, Y and Z".
     for i in 1..mentions.len() {
         if out[i] != Relation::Other || mentions[i].mention_type != MentionType::Place {
@@ -507,6 +506,7 @@ fn relation<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::cues::lower_same_len;
     use crate::text::sentences::tokens;
 
     /// (mention, type, kind) located by search; relations as strings.
@@ -518,7 +518,7 @@ mod tests {
                 RoleMention { start, end: start + m.len(), mention_type: *t, kind: *k }
             })
             .collect();
-        relations(s, &tokens(s), &ms).into_iter().map(Relation::as_str).collect()
+        relations(s, &lower_same_len(s), &tokens(s), &ms).into_iter().map(Relation::as_str).collect()
     }
 
     const P: MentionType = MentionType::Place;
