@@ -55,6 +55,17 @@ pub struct EvalArgs {
     /// Also list misses, false positives and far-off placements (JSON lines after the scores).
     #[arg(long)]
     pub errors: bool,
+    /// Training only (benches/train_events.py): write each scored row's
+    /// event-model features, gold labels and outcome to this JSONL file.
+    #[arg(long, hide = true, value_name = "OUT.jsonl")]
+    pub dump_features: Option<PathBuf>,
+    /// Training only: read location.model and sub_event.model from this
+    /// folder instead of the built-in event models.
+    #[arg(long, hide = true, value_name = "DIR")]
+    pub event_models: Option<PathBuf>,
+    /// Training only: score only the rows whose ids this file lists, one a line.
+    #[arg(long, hide = true, value_name = "IDS.txt")]
+    pub ids: Option<PathBuf>,
 }
 
 /// Which of our mention types a corpus annotates, read off its categories:

@@ -36,6 +36,8 @@ pub struct AcledRow {
     /// 1 town, 2 near a town or a district, 3 province; None when blank.
     pub geo_precision: Option<u8>,
     pub country: String,
+    /// ACLED's `source` (the outlets the report comes from; blank when absent).
+    pub source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +55,8 @@ struct RawRow {
     geo_precision: String,
     #[serde(default)]
     country: String,
+    #[serde(default)]
+    source: String,
 }
 
 /// A file that cannot be read: `path:record N: message`.
@@ -110,6 +114,7 @@ pub fn read_acled(path: &Path) -> Result<(Vec<AcledRow>, usize), AcledError> {
             fatalities,
             geo_precision: raw.geo_precision.trim().parse().ok(),
             country: raw.country,
+            source: raw.source,
         });
     }
     Ok((rows, incomplete))
@@ -233,6 +238,7 @@ mod tests {
             fatalities: 0,
             geo_precision: Some(1),
             country: "Israel".into(),
+            source: String::new(),
         }
     }
 

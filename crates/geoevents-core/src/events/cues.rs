@@ -457,7 +457,13 @@ pub fn topic_start(clause: &str) -> Option<usize> {
 
 /// [`topic_start`] of a clause already lower-cased by [`lower_same_len`].
 pub(crate) fn topic_start_in(lower: &str) -> Option<usize> {
-    OPENERS.iter().filter_map(|o| lower.find(o).map(|p| p + o.len())).min()
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        #[expect(clippy::expect_used, reason = "the openers are constants: every test builds them")]
+        AhoCorasick::new(OPENERS).expect("topic openers")
+    });
+    // The earliest end over all matches is each opener's first occurrence's, at best.
+    ac.find_overlapping_iter(lower).map(|m| m.end()).min()
 }
 
 /// True when the only cues are outcomes or context ("Three civilians were

@@ -724,17 +724,36 @@ pub fn document_events_with(
             let rule_located = rule_locations(&locs, &contained, &inside, &role_mentions, lower);
             // The learned choice among the clause's resolved mentions.
             let ctx = model::features::MentionContext {
+                sentence,
                 lower,
                 toks: &toks,
                 clause_index,
                 clauses: clause_ranges.len(),
                 first_clause_with_place,
                 trigger: c_start + trigger,
-                class: kind.class,
+                // The rules' class: the features do not depend on the sub-event model.
+                class: rule_kind.class,
                 modality,
                 trigger_cue_is_statement: trigger_hit.is_some_and(|h| h.cue == cues::Cue::Statement),
                 trigger_cue_is_diplomacy: trigger_hit.is_some_and(|h| h.cue == cues::Cue::Diplomacy),
                 cues: hits.len(),
+                violent_cue: hits.iter().any(|h| {
+                    use cues::Cue as C;
+                    matches!(
+                        h.cue,
+                        C::Air
+                            | C::Shelling
+                            | C::Explosive
+                            | C::Suicide
+                            | C::Grenade
+                            | C::Chemical
+                            | C::Clash
+                            | C::AttackAct
+                            | C::Harm
+                            | C::Abduction
+                            | C::Sexual
+                    )
+                }),
                 mentions: &role_mentions,
                 relations,
                 confidences: &confidences,

@@ -14,7 +14,9 @@
 //!   to", "to visit";
 //! * otherwise reported.
 
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Written in snake case. Only `reported` events are drawn by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -84,26 +86,40 @@ pub fn modality(clause: &str, trigger: usize) -> Modality {
 }
 
 fn nearest_marker(head: &str) -> Modality {
-    let lower = super::cues::lower_same_len(head).replace('’', "'");
-    let mut best: Option<(usize, Modality)> = None;
-    for (marker, m) in MARKERS {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(marker) {
-            let at = from + p;
-            let end = at + marker.len();
-            from = end;
-            let before_ok = at == 0 || !lower[..at].chars().next_back().is_some_and(char::is_alphanumeric);
-            let after_ok = !lower[end..].chars().next().is_some_and(char::is_alphanumeric);
-            // "May" the month is capitalised; the modal is not.
-            if *marker == "may" && head.get(at..at + 1) == Some("M") {
-                continue;
-            }
-            if before_ok && after_ok && best.is_none_or(|(b, _)| end > b) {
-                best = Some((end, *m));
+    static AC: OnceLock<(AhoCorasick, Vec<Modality>)> = OnceLock::new();
+    let (ac, modalities) = AC.get_or_init(|| {
+        // Each marker as written, and with a typographic apostrophe.
+        let mut patterns: Vec<String> = Vec::new();
+        let mut modalities = Vec::new();
+        for (marker, m) in MARKERS {
+            patterns.push((*marker).to_string());
+            modalities.push(*m);
+            if marker.contains('\'') {
+                patterns.push(marker.replace('\'', "’"));
+                modalities.push(*m);
             }
         }
+        #[expect(clippy::expect_used, reason = "the markers are constants: every test builds them")]
+        let ac = AhoCorasick::new(&patterns).expect("modality markers");
+        (ac, modalities)
+    });
+    let lower = super::cues::lower_same_len(head);
+    // The marker that ends last wins; on a tie, the one listed first.
+    let mut best: Option<(usize, usize)> = None;
+    for mat in ac.find_overlapping_iter(&lower) {
+        let (at, end) = (mat.start(), mat.end());
+        let before_ok = at == 0 || !lower[..at].chars().next_back().is_some_and(char::is_alphanumeric);
+        let after_ok = !lower[end..].chars().next().is_some_and(char::is_alphanumeric);
+        // "May" the month is capitalised; the modal is not.
+        if &lower[at..end] == "may" && head.get(at..at + 1) == Some("M") {
+            continue;
+        }
+        let k = mat.pattern().as_usize();
+        if before_ok && after_ok && best.is_none_or(|(b, bk)| end > b || (end == b && k < bk)) {
+            best = Some((end, k));
+        }
     }
-    best.map_or(Modality::Reported, |(_, m)| m)
+    best.map_or(Modality::Reported, |(_, k)| modalities[k])
 }
 
 #[cfg(test)]

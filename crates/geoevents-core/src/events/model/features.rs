@@ -51,6 +51,8 @@ dense_features! {
     in_parentheses, sentence_start, sentence_tokens, confidence, is_area,
     listed_with_previous, appositive_to_previous, previous_is_location, same_place_earlier,
     cues_in_clause, trigger_is_statement, trigger_is_diplomacy,
+    unlisted_name_before, unlisted_name_then_preposition, violent_cue_in_clause, year_in_sentence,
+    reporting_in_sentence,
 }
 
 /// The length of the location feature vector.
@@ -59,6 +61,7 @@ pub const LOCATION_FEATURE_COUNT: usize = LOCATION_FEATURES.len();
 /// What the location features of one mention are computed from: the
 /// sentence as the event stage sees it. Byte offsets are into the sentence.
 pub(crate) struct MentionContext<'a> {
+    pub sentence: &'a str,
     /// The sentence in lower case, same byte length as the sentence.
     pub lower: &'a str,
     pub toks: &'a [Tok],
@@ -73,6 +76,8 @@ pub(crate) struct MentionContext<'a> {
     pub trigger_cue_is_statement: bool,
     pub trigger_cue_is_diplomacy: bool,
     pub cues: usize,
+    /// The clause has a cue of violence (attack, harm, clash, weapons).
+    pub violent_cue: bool,
     /// Every mention of the sentence, in order, and its relation and place.
     pub mentions: &'a [RoleMention],
     pub relations: &'a [Relation],
@@ -323,6 +328,43 @@ pub(crate) fn location_features(ctx: &MentionContext<'_>, i: usize) -> [f32; LOC
     set(F::cues_in_clause, ctx.cues as f32);
     set(F::trigger_is_statement, f32::from(ctx.trigger_cue_is_statement));
     set(F::trigger_is_diplomacy, f32::from(ctx.trigger_cue_is_diplomacy));
+    set(F::violent_cue_in_clause, f32::from(ctx.violent_cue));
+    // A capitalised word no mention covers, after the previous mention and
+    // within eight tokens: a place the gazetteer lacks, the likelier
+    // location ("the village of Ashmi in Kobane", "Tin Ma Village").
+    let from = if i > 0 { toks.partition_point(|t| t.start < ctx.mentions[i - 1].end) } else { 0 };
+    let window = first.saturating_sub(8).max(from)..first;
+    let capitalised = |k: usize| {
+        let t = &toks[k];
+        k > 0
+            && t.kind == TokKind::Word
+            && ctx.sentence[t.start..].chars().next().is_some_and(char::is_uppercase)
+            && !ctx.mentions.iter().any(|m| m.start <= t.start && t.end <= m.end)
+    };
+    let unlisted = window.clone().any(|k| {
+        capitalised(k)
+            && ((k >= 2 && word(lower, &toks[k - 1]) == "of" && PLACE_NOUNS.contains(&word(lower, &toks[k - 2])))
+                || toks.get(k + 1).is_some_and(|n| PLACE_NOUNS.contains(&word(lower, n))))
+    });
+    set(F::unlisted_name_before, f32::from(unlisted));
+    let then_prep = first >= 2
+        && matches!(prev_word, Some("in" | "near" | "of" | "outside"))
+        && (capitalised(first - 2) || (first >= 3 && word(lower, &toks[first - 2]) == "," && capitalised(first - 3)));
+    set(F::unlisted_name_then_preposition, f32::from(then_prep));
+    set(
+        F::year_in_sentence,
+        f32::from(toks.iter().any(|t| {
+            t.kind == TokKind::Num
+                && t.end - t.start == 4
+                && lower[t.start..t.end].parse::<u32>().is_ok_and(|y| (1800..=2100).contains(&y))
+        })),
+    );
+    set(
+        F::reporting_in_sentence,
+        f32::from(toks.iter().any(|t| {
+            matches!(word(lower, t), "said" | "says" | "told" | "according" | "reported" | "stated" | "announced")
+        })),
+    );
     x
 }
 
