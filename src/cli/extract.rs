@@ -206,7 +206,7 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
         sink.finish().map_err(|e| CliError::output(&out_path, e))?;
     }
     if let Some(dir) = layers_dir {
-        let written = write_map_layers_drawing(&gaz, &dir, &layer_formats, &kept, &modalities)?;
+        let written = write_map_layers(&gaz, &dir, &layer_formats, &kept, &modalities)?;
         eprintln!("geoevents: {written}");
     }
     if skipped > 0 || args.skip_bad {
@@ -281,19 +281,10 @@ fn copy_with_merges(
 }
 
 /// Writes the events, places and areas layers (and the QGIS styles and
-/// `index.html`) into `dir`, each file atomically. Shared by `extract` and
-/// `run` (which rebuilds the layers from its state).
+/// `index.html`) into `dir`, each file atomically, drawing the events of the
+/// given modalities. Shared by `extract` and `run` (which rebuilds the layers
+/// from its state).
 pub fn write_map_layers(
-    gaz: &Gazetteer,
-    dir: &std::path::Path,
-    formats: &[LayerFormat],
-    kept: &[Extraction],
-) -> Result<LayersWritten, CliError> {
-    write_map_layers_drawing(gaz, dir, formats, kept, &[Modality::Reported])
-}
-
-/// The layers, drawing events of the given modalities.
-pub fn write_map_layers_drawing(
     gaz: &Gazetteer,
     dir: &std::path::Path,
     formats: &[LayerFormat],

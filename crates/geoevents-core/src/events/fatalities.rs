@@ -39,6 +39,8 @@ const PERSON_NOUNS: &[&str] = &[
     "driver", "trader", "leader", "commander", "villager", "youth", "guard", "shepherd", "doctor", "teacher",
     "passenger", "pedestrian", "protester", "demonstrator", "civilians", "elderly", "suspect", "mother",
     "father", "son", "daughter", "brother", "sister", "policewoman", "activist", "priest", "imam", "judge",
+    "colonel", "official", "chief", "politician", "businessman", "lawyer", "nurse", "councillor", "councilor",
+    "mayor", "candidate", "herder", "fisherman", "miner", "merchant", "local", "individual", "inmate", "prisoner",
 ];
 #[rustfmt::skip]
 const NONE_PHRASES: &[&str] = &[
@@ -59,6 +61,29 @@ fn number(word: &str) -> Option<u32> {
         return clean.parse().ok();
     }
     NUMBER_WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
+}
+
+/// ACLED's own coding of a report's deaths, which overrides the counts its
+/// note gives: "Fatalities coded as 0 (VoJ reported 1)", "3 fatalities."
+/// as a clause of its own. `None` when the clause codes nothing.
+pub fn coded_total(clause: &str) -> Option<u32> {
+    let lower = clause.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ','))
+        .map(|w| w.trim_matches(','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if let Some(k) = words.windows(2).position(|w| w == ["coded", "as"]) {
+        if let Some(n) = words.get(k + 2).and_then(|w| number(w)) {
+            if words.get(k + 2).is_some_and(|w| !matches!(*w, "a" | "an")) {
+                return Some(n);
+            }
+        }
+    }
+    match words.as_slice() {
+        [n, "fatalities" | "fatality"] | [n, "fatalities" | "fatality", "reported"] => number(n),
+        _ => None,
+    }
 }
 
 /// The deaths `clause` reports (see the module documentation).
@@ -102,14 +127,20 @@ pub fn fatalities(clause: &str) -> Option<u32> {
             continue;
         }
         if matches!(*w, "a" | "an") {
-            // "killed a man", "the killing of a person".
-            let noun = words.get(i + 1).copied().unwrap_or("");
+            // "killed a man", "the killing of a person", "a police officer was
+            // shot dead", "the body of a man": the victim noun within three
+            // words of the article.
+            let Some(noun_at) = (i + 1..(i + 4).min(words.len())).find(|&k| PERSON_NOUNS.contains(&words[k])) else {
+                continue;
+            };
             let prev = if i > 0 { words[i - 1] } else { "" };
             let prev2 = if i > 1 { words[i - 2] } else { "" };
-            let killed_before = is_death(prev) || (prev == "of" && matches!(prev2, "killing" | "death" | "murder"));
-            let dead_after = matches!(words.get(i + 2).copied(), Some("was" | "is"))
-                && words.get(i + 3).is_some_and(|x| is_death(x));
-            if PERSON_NOUNS.contains(&noun) && (killed_before || dead_after) {
+            let killed_before =
+                is_death(prev) || (prev == "of" && matches!(prev2, "killing" | "death" | "murder" | "body" | "corpse"));
+            let dead_after = matches!(words.get(noun_at + 1).copied(), Some("was" | "is"))
+                && words.iter().skip(noun_at + 2).take(3).any(|x| is_death(x) && *x != "shot")
+                && !words.iter().skip(noun_at + 2).take(3).any(|x| is_hurt(x));
+            if killed_before || dead_after {
                 add(n, i, &mut total);
             }
             continue;
@@ -187,5 +218,23 @@ mod tests {
         assert_eq!(fatalities("No one was killed in the blast."), Some(0));
         assert_eq!(fatalities("Protesters marched in the capital."), None);
         assert_eq!(fatalities("20 fatalities split up between 3 events."), Some(7));
+    }
+
+    #[test]
+    fn singular_victims() {
+        assert_eq!(fatalities("A police officer was shot dead by snipers."), Some(1));
+        assert_eq!(fatalities("Gunmen assassinated and killed a senior army colonel."), Some(1));
+        assert_eq!(fatalities("The body of a man was found under a bridge."), Some(1));
+        assert_eq!(fatalities("A police officer was shot and wounded."), None);
+    }
+
+    #[test]
+    fn acled_coding() {
+        use super::coded_total;
+        assert_eq!(coded_total("Fatalities coded as 0 (the group claimed 4)."), Some(0));
+        assert_eq!(coded_total("4 fatalities."), Some(4));
+        assert_eq!(coded_total("Three fatalities reported"), Some(3));
+        assert_eq!(coded_total("Militants killed 4 people."), None);
+        assert_eq!(coded_total("The attack was coded as a clash."), None);
     }
 }

@@ -8,29 +8,31 @@
 //! 2. A clause's trigger cues ([`cues`]) give its kind in ACLED's ontology
 //!    and our five news classes ([`ontology`]); a clause with no cue reports
 //!    no event.
-//! 3. Every place mention gets a relation to its clause ([`roles`]): the
-//!    [`Relation::Location`] mentions are where the action happened; a wider
-//!    area named with a location ("Aleppo, Syria", "Muaja (Ancuabe, Cabo
-//!    Delgado)") is its container, kept in `mentioned_places` only; agents,
-//!    origins, topics, sources, organisations and goals are kept there too.
-//!    Several locations joined as a list ("in X and Y") give one event each
-//!    (ACLED codes one event per place); anything else one event.
-//! 4. A clause with no location: an unresolved location falls back to its
-//!    resolved container; a country acting on its own territory ("Iraq sealed
-//!    its border": strategic developments) is the location at country
-//!    precision; a clause that names no place at all continues the event
-//!    before it when it has the same class or only reports an outcome ("Three
-//!    civilians were wounded"), else takes the dateline ("PORT SUDAN —")
-//!    when the document has one and no earlier event, else has no
+//! 3. Every place mention gets a relation to its clause ([`roles`]):
+//!    location, agent, origin, topic, source, organisation, container (a
+//!    wider area named with a location: "Aleppo, Syria"), goal, other. The
+//!    learned location model ([`model`]) scores every resolved mention of the
+//!    clause from those relations, the rules' own choice, the words around
+//!    it, its kind, the trigger, class and modality; the likeliest mention at
+//!    or above its threshold is the place, and places listed with it ("in X
+//!    and Y") give one event each (ACLED codes one event per place). The
+//!    other places are kept in `mentioned_places` with their relation.
+//! 4. A clause with no location: a country acting on its own territory
+//!    ("Iraq sealed its border": strategic developments) is the location at
+//!    country precision; a clause that names no place at all continues the
+//!    event before it when it has the same class or only reports an outcome
+//!    ("Three civilians were wounded"), else takes the dateline ("PORT SUDAN
+//!    —") when the document has one and no earlier event, else has no
 //!    coordinates (`geo_precision: "none"`, kept in the JSONL, not drawn).
 //! 5. Within a document, a second event of the same class at the same place
-//!    on the same date is the same action: folded into the first.
+//!    on the same date is the same action: folded into the first. ACLED's
+//!    coding of deaths ("4 fatalities.") sets the event before it.
 //! 6. Date ([`dates`], per clause, else per sentence), modality
 //!    ([`modality`]), fatalities ([`fatalities`]), actors ([`actors`]).
 //!
 //! Drawn on the map by default: events with coordinates and modality
-//! `reported` ([`Event::is_drawn`]); `extract --modalities` and the `run`
-//! configuration can draw the others.
+//! `reported` ([`Event::is_drawn`]); `extract --draw` and the `run`
+//! configuration (`draw = [...]`) can draw the others.
 //!
 //! Offsets: `char_start`/`char_end` and `sentence_char_*` are Unicode code
 //! point offsets into `Document::text`, end exclusive, as in [`Toponym`].
@@ -158,17 +160,17 @@ pub struct Event {
     pub place: Option<PlaceRef>,
     /// The location mention as written; null without a location.
     pub mention_text: Option<String>,
-    /// How the location was chosen: "locative", "container of an unresolved
-    /// place", "agent country", "earlier sentence", "dateline", "none".
+    /// How the location was chosen: "locative" (the location model's choice
+    /// among the clause's places), "agent country", "dateline", "none".
     pub location_rule: String,
     /// What the point stands for; `none` without coordinates.
     pub geo_precision: GeoPrecision,
     /// True when the point stands for an area (continent, country, region,
     /// admin1, admin2): the event happened somewhere in it, not at the point.
     pub is_centroid: bool,
-    /// The probability that the place is right: the toponym's confidence,
-    /// times 0.8 for a container, agent-country or dateline location; 0
-    /// without a place.
+    /// The probability that the place is right: the toponym's confidence
+    /// times the location model's probability (times 0.8 for an
+    /// agent-country or dateline location); 0 without a place.
     pub confidence: f64,
     /// Code point offsets of the location mention in the document text, end
     /// exclusive; null without one.
@@ -640,6 +642,14 @@ pub fn document_events_with(
                         .any(|w| TAKEN_PLACE_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphanumeric())))
             };
             let Some((rule_kind, cue_words)) = cues::decide(&hits, place_follows) else { continue };
+            // ACLED's coding of the deaths ("Fatalities coded as 0", "4
+            // fatalities.") belongs to the event before it, and overrides it.
+            if let Some(n) = fatalities::coded_total(clause) {
+                if let Some(prev) = drafts.last_mut() {
+                    prev.fatalities = Some(n);
+                    continue;
+                }
+            }
             let trigger_hit = hits.iter().find(|h| cue_words.contains(&h.text));
             let trigger = trigger_hit.map_or(0, |h| h.start);
             // The learned sub-event type, for clauses the rules gave an ACLED type.

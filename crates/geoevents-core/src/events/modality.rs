@@ -44,6 +44,13 @@ impl Modality {
             Modality::Denied => "denied",
         }
     }
+
+    /// The modality written `s` (as serialised); `None` for anything else.
+    pub fn parse(s: &str) -> Option<Modality> {
+        [Modality::Reported, Modality::Planned, Modality::Threatened, Modality::Hypothetical, Modality::Denied]
+            .into_iter()
+            .find(|m| m.as_str() == s.trim())
+    }
 }
 
 #[rustfmt::skip]

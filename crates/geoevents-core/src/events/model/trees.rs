@@ -30,7 +30,7 @@ pub struct Trees {
     features: usize,
     init: f64,
     threshold: f64,
-    trees: Vec<Vec<Node>>,
+    ensemble: Vec<Vec<Node>>,
 }
 
 impl Trees {
@@ -48,7 +48,7 @@ impl Trees {
     /// [`Trees::features`] values (missing ones count as 0).
     pub fn probability(&self, x: &[f32]) -> f64 {
         let mut raw = self.init;
-        for tree in &self.trees {
+        for tree in &self.ensemble {
             let mut at = 0;
             // Parsing checked that every child index points forward, so this ends.
             loop {
@@ -114,7 +114,7 @@ impl Trees {
             }
             trees.push(nodes);
         }
-        Ok(Trees { features, init, threshold, trees })
+        Ok(Trees { features, init, threshold, ensemble: trees })
     }
 }
 
