@@ -9,7 +9,7 @@ use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::ingest::{read_inputs, Document, IngestError, InputFormat, ReadOptions};
 use geoevents_core::layers::areas::BuiltinAreas;
 use geoevents_core::layers::records::{areas_layer, events_layer_drawing, places_layer, DocumentResult};
-use geoevents_core::layers::{write_layers_styled, LayerFormat};
+use geoevents_core::layers::{write_layer_set, AnyLayer, LayerFormat, SetOptions};
 use geoevents_core::pipeline::{extract, Extraction};
 use rayon::prelude::*;
 use std::io::Write;
@@ -280,10 +280,11 @@ fn copy_with_merges(
     Ok(())
 }
 
-/// Writes the events, places and areas layers (and the QGIS styles and
-/// `index.html`) into `dir`, each file atomically, drawing the events of the
-/// given modalities. Shared by `extract` and `run` (which rebuilds the layers
-/// from its state).
+/// Writes the events, places and areas layers, their QGIS styles and
+/// `index.html` into `dir` as one set: all of them replace the previous
+/// files together, or none does (see `geoevents_core::layers::staging`).
+/// Draws the events of the given modalities. Shared by `extract` and `run`
+/// (which rebuilds the layers from its state).
 pub fn write_map_layers(
     gaz: &Gazetteer,
     dir: &std::path::Path,
@@ -294,31 +295,13 @@ pub fn write_map_layers(
     let docs: Vec<DocumentResult<'_>> =
         kept.iter().map(|p| DocumentResult { toponyms: &p.toponyms, events: &p.events }).collect();
     let shapes = BuiltinAreas::new(gaz);
-    let layers = [events_layer_drawing(&docs, modalities), places_layer(&docs), areas_layer(&docs, &shapes)];
+    let (events, places, areas) =
+        (events_layer_drawing(&docs, modalities), places_layer(&docs), areas_layer(&docs, &shapes));
     let colours = geoevents_core::layers::records::event_type_colours();
-    let mut written = write_layers_styled(dir, &layers, formats, &colours, &[&geoevents_gpkg::GpkgWriter])
-        .map_err(|e| CliError::output(dir, e))?;
-    // The web page carries the same three layers inline, so it opens from disk.
-    let geojson = |layer| -> Result<String, CliError> {
-        let mut bytes = Vec::new();
-        geoevents_core::layers::geojson::write_geojson(&mut bytes, layer).map_err(|e| CliError::output(dir, e))?;
-        String::from_utf8(bytes).map_err(|e| CliError::new(Exit::Internal, e.to_string()))
-    };
-    let page = dir.join("index.html");
-    geoevents_core::layers::web::write_index_html(
-        &page,
-        &geojson(&layers[0])?,
-        &geojson(&layers[1])?,
-        &geojson(&layers[2])?,
-    )
-    .map_err(|e| CliError::output(&page, e))?;
-    written.push(page);
-    Ok(LayersWritten {
-        events: layers[0].features.len(),
-        places: layers[1].features.len(),
-        areas: layers[2].features.len(),
-        files: written,
-    })
+    let options = SetOptions { event_colours: &colours, multi: &[&geoevents_gpkg::GpkgWriter], web_page: true };
+    let layers: [&dyn AnyLayer; 3] = [&events, &places, &areas];
+    let files = write_layer_set(dir, &layers, formats, &options).map_err(|e| CliError::output(dir, e))?;
+    Ok(LayersWritten { events: events.len(), places: places.len(), areas: areas.len(), files })
 }
 
 /// The exit code and message for an input problem.

@@ -353,6 +353,7 @@ fn web_page_class_colours_match_the_qgis_styles() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_from_disk_draws_markers_and_escapes_popups() {
     let dir = tempdir();
     let page = write_sample(dir.path());
@@ -373,6 +374,7 @@ fn web_page_from_disk_draws_markers_and_escapes_popups() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_served_renders_the_same_as_from_disk() {
     let dir = tempdir();
     let page = write_sample(dir.path());
@@ -390,6 +392,7 @@ fn web_page_served_renders_the_same_as_from_disk() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_screenshot_shows_the_map() {
     let page = write_sample(&artifacts_dir());
     let png = artifacts_dir().join("index.png");
@@ -412,6 +415,7 @@ fn web_page_screenshot_shows_the_map() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_filters_events_by_date_and_hides_metonyms() {
     let dir = tempdir();
     let events = collection(vec![
@@ -441,6 +445,7 @@ fn web_page_filters_events_by_date_and_hides_metonyms() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_without_events_says_so_over_the_world() {
     let dir = tempdir();
     let path = dir.path().join("index.html");
@@ -464,6 +469,114 @@ fn web_page_without_events_says_so_over_the_world() {
         .filter(|w| *w > 600.0)
         .collect();
     assert_eq!(wide.len(), 1, "country outlines wider than 600 px: {wide:?}");
+}
+
+/// The areas layer of the built-in shapes of these areas, as the layer writers write it.
+fn builtin_areas_geojson(ids: &[(&str, &str, &str)]) -> String {
+    use geoevents_core::layers::areas::BuiltinAreas;
+    use geoevents_core::layers::records::{AreaRow, AreaShapes};
+    use geoevents_core::layers::{Geometry, GeometryType, Layer};
+    let gaz = geoevents_core::gazetteer::Gazetteer::builtin();
+    let shapes = BuiltinAreas::new(&gaz);
+    let mut layer = Layer::new("areas", GeometryType::MultiPolygon);
+    for (id, name, cc) in ids {
+        let shape = shapes.shape(id).unwrap_or_else(|| panic!("no built-in shape for {name}"));
+        let row = AreaRow {
+            area_name: (*name).to_string(),
+            gazetteer_id: (*id).to_string(),
+            kind: geoevents_core::gazetteer::Kind::Country,
+            country_code: (*cc).to_string(),
+            admin1_code: None,
+            mention_count: 3,
+            place_mention_count: 3,
+            event_count: 0,
+            first_event_date: None,
+            last_event_date: None,
+        };
+        layer.push(*id, Geometry::MultiPolygon(shape), row);
+    }
+    let mut text = Vec::new();
+    geoevents_core::layers::geojson::write_geojson(&mut text, &layer).unwrap();
+    String::from_utf8(text).unwrap()
+}
+
+/// The horizontal extent of each subpath (from one M to the next) of an SVG path.
+fn subpath_widths(d: &str) -> Vec<f64> {
+    d.split('M').filter(|p| !p.trim().is_empty()).map(path_width).collect()
+}
+
+#[test]
+#[ignore = "needs Chromium (headless): see README"]
+fn web_page_draws_antimeridian_areas_whole() {
+    // Russia and Fiji reach across ±180 and the United States (Aleutians)
+    // too: Natural Earth cuts them there, and the page must draw every part
+    // on its side, never a ring that runs around the world.
+    let areas = builtin_areas_geojson(&[
+        ("geonames:2017370", "Russia", "RU"),
+        ("geonames:2205218", "Fiji", "FJ"),
+        ("geonames:6252001", "United States", "US"),
+    ]);
+    let page = artifacts_dir().join("antimeridian.html");
+    write_index_html(&page, "", "", &areas).unwrap();
+    let (doc, b) = dump_dom(&file_url(&page));
+    assert_offline(&b, Some(&doc));
+    assert_eq!(status(&doc, "ready"), "1");
+    assert_eq!(status(&doc, "areas-shown"), "3");
+    let zoom: f64 = status(&doc, "zoom").parse().unwrap();
+    let world = 256.0 * 2f64.powf(zoom);
+    let paths: Vec<String> =
+        doc.select("path.ge-area").iter().map(|p| p.attr("d").unwrap_or_default().to_string()).collect();
+    assert_eq!(paths.len(), 3, "one path per area");
+    for (d, name) in paths.iter().zip(["Russia", "Fiji", "United States"]) {
+        let widths = subpath_widths(d);
+        assert!(widths.len() > 1, "{name} is drawn in one part only");
+        let widest = widths.iter().copied().fold(0.0, f64::max);
+        assert!(
+            widest < world / 2.0,
+            "{name}: a part {widest:.0} px wide on a {world:.0} px world crosses the antimeridian"
+        );
+    }
+    // Each drawn whole: the page moves the parts cut off at ±180 beside the
+    // rest (Chukotka east of Siberia, the Fiji islands together, the western
+    // Aleutians beside Alaska), so no area is split to both edges of the map.
+    let extent = |d: &str| {
+        let (min, max) = d
+            .split('M')
+            .filter(|p| !p.trim().is_empty())
+            .flat_map(|p| {
+                let n: Vec<f64> = p
+                    .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                    .filter_map(|t| t.parse().ok())
+                    .collect();
+                n.chunks(2).map(|c| c[0]).collect::<Vec<_>>()
+            })
+            .fold((f64::MAX, f64::MIN), |(lo, hi), x| (lo.min(x), hi.max(x)));
+        max - min
+    };
+    for (d, name) in paths.iter().zip(["Russia", "Fiji", "United States"]) {
+        assert!(
+            extent(d) < world / 2.0,
+            "{name} is split across the map: {:.0} px wide on a {world:.0} px world",
+            extent(d)
+        );
+    }
+    // Kaliningrad (19.6 E) to Chukotka's tip (169.6 W): 171 degrees; without Chukotka, 160.
+    let russia = extent(&paths[0]) / world * 360.0;
+    assert!(russia > 165.0, "Russia spans {russia:.0} degrees: Chukotka (east of 180) is not drawn beside Siberia");
+
+    // And a picture of it, to look at: target/test-artifacts/antimeridian.png.
+    let png = artifacts_dir().join("antimeridian.png");
+    let _ = std::fs::remove_file(&png);
+    let b = chromium(
+        &file_url(&page),
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1200,800".into(),
+            "--virtual-time-budget=5000".into(),
+        ],
+    );
+    assert_offline(&b, None);
+    assert!(std::fs::metadata(&png).map_or(0, |m| m.len()) > 10_000, "no screenshot at {}", png.display());
 }
 
 /// The horizontal extent of an SVG path made of M/L/z commands (as Leaflet writes them).

@@ -1,50 +1,51 @@
-//! CSV (RFC 4180) with `lon`/`lat` columns, and the GDAL sidecars that make
-//! the columns typed.
+//! CSV (RFC 4180, through the `csv` crate) with `lon`/`lat` columns, and the
+//! GDAL sidecars that make the columns typed.
 //!
-//! Columns: `lon`, `lat`, `id`, then the schema fields in order. For a
-//! MultiPolygon layer, `lon`/`lat` is a representative point inside the
-//! largest polygon (a label point: inside the area even for C shapes and
-//! rings with holes) and a last column `wkt` carries the whole geometry as
-//! OGC Well-Known Text, so that the file loses nothing and GDAL reads the
-//! polygons. Records end with CRLF (RFC 4180 §2.1); a value is quoted when it
-//! holds a comma, a quote, CR or LF, quotes doubled (§2.6, §2.7). Null is an
-//! empty value; an empty string is `""`; booleans are `1` and `0` (GDAL's
-//! `Integer(Boolean)`).
+//! Columns: `lon`, `lat`, `id`, then the schema fields in order, each value
+//! taken by its field name ([`AnyLayer::values`]). For a polygon or line
+//! layer, `lon`/`lat` is a label point inside the polygons (on the lines)
+//! from `geo`'s `InteriorPoint` ([`Geometry::label_point`]), and a last column
+//! `wkt` carries the whole geometry as OGC Well-Known Text (the `wkt` crate),
+//! so that the file loses nothing and GDAL reads the shapes. Records end
+//! with CRLF (RFC 4180 §2.1); a value is quoted when it holds a comma, a
+//! quote, CR or LF, quotes doubled (§2.6, §2.7). Null and the empty string
+//! are both an empty value; booleans are `1` and `0` (GDAL's
+//! `Integer(Boolean)`); Reals and coordinates are written as in GeoJSON.
 //!
 //! Beside `NAME.csv` the writer puts `NAME.csvt` (GDAL's column types: the
-//! `lon`/`lat` columns as `CoordX`/`CoordY` so GDAL and QGIS build points,
-//! Date columns as `Date`) and `NAME.prj` (WGS 84), which the GDAL CSV driver
-//! reads. An empty layer is the header line alone, which GDAL opens as a
-//! layer of 0 features.
+//! `lon`/`lat` columns of point layers as `CoordX`/`CoordY` so GDAL and QGIS
+//! build points, Date columns as `Date`) and `NAME.prj` (WGS 84), which the
+//! GDAL CSV driver reads. An empty layer is the header line alone, which
+//! GDAL opens as a layer of 0 features.
 
-use super::geom::{oriented, push_coord, push_real, representative_point};
-use super::layer::{FieldType, Geometry, GeometryType, Layer, Value};
+use super::geojson::{coordinate_text, real_text};
+use super::layer::{AnyLayer, FieldType, Geometry, GeometryType, Value};
 use std::io::{self, Write};
+use wkt::ToWkt;
 
 /// WGS 84 in the ESRI WKT that GDAL writes to `.prj` files for EPSG:4326.
 pub const PRJ_WGS84: &str = "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]";
 
-/// The header line, without the line end.
-pub fn header(layer: &Layer) -> String {
-    let mut h = String::from("lon,lat,id");
-    for f in &layer.fields {
-        h.push(',');
-        h.push_str(f.name);
-    }
-    if layer.geometry_type == GeometryType::MultiPolygon {
-        h.push_str(",wkt");
+fn has_wkt(layer: &dyn AnyLayer) -> bool {
+    layer.geometry_type() != GeometryType::Point
+}
+
+/// The header: `lon`, `lat`, `id`, the fields, and `wkt` for shapes.
+pub fn header(layer: &dyn AnyLayer) -> Vec<&'static str> {
+    let mut h = vec!["lon", "lat", "id"];
+    h.extend(layer.fields().iter().map(|f| f.name));
+    if has_wkt(layer) {
+        h.push("wkt");
     }
     h
 }
 
 /// The GDAL `.csvt` sidecar: one type per column, in column order
 /// (GDAL CSV driver documentation, "Reading CSV containing spatial information").
-pub fn csvt(layer: &Layer) -> String {
-    let mut types: Vec<&str> = match layer.geometry_type {
-        GeometryType::Point => vec!["CoordX", "CoordY", "String"],
-        GeometryType::MultiPolygon => vec!["Real", "Real", "String"],
-    };
-    types.extend(layer.fields.iter().map(|f| match f.kind {
+pub fn csvt(layer: &dyn AnyLayer) -> String {
+    let mut types: Vec<&str> =
+        if has_wkt(layer) { vec!["Real", "Real", "String"] } else { vec!["CoordX", "CoordY", "String"] };
+    types.extend(layer.fields().iter().map(|f| match f.kind {
         FieldType::String => "String",
         FieldType::Integer => "Integer64",
         FieldType::Real => "Real",
@@ -52,7 +53,7 @@ pub fn csvt(layer: &Layer) -> String {
         FieldType::Date => "Date",
         FieldType::DateTime => "DateTime",
     }));
-    if layer.geometry_type == GeometryType::MultiPolygon {
+    if has_wkt(layer) {
         types.push("WKT");
     }
     let mut s = types.join(",");
@@ -60,138 +61,106 @@ pub fn csvt(layer: &Layer) -> String {
     s
 }
 
+fn value_text(value: Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Str(s) => s,
+        Value::Int(n) => n.to_string(),
+        Value::Real(x) => real_text(x),
+        Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
+    }
+}
+
+fn wkt_text(g: &Geometry) -> String {
+    match g {
+        Geometry::Point(p) => p.wkt_string(),
+        Geometry::MultiLineString(m) => m.wkt_string(),
+        Geometry::MultiPolygon(m) => m.wkt_string(),
+    }
+}
+
 /// Writes `layer` as CSV (see the module docs). The caller validates the
 /// layer first; `out` should be buffered.
-pub fn write_csv<W: Write>(mut out: W, layer: &Layer) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(1024);
-    buf.extend_from_slice(header(layer).as_bytes());
-    buf.extend_from_slice(b"\r\n");
-    out.write_all(&buf)?;
-    for feature in &layer.features {
-        buf.clear();
-        let point = match &feature.geometry {
-            Geometry::Point { lon, lat } => [*lon, *lat],
-            Geometry::MultiPolygon(polygons) => representative_point(polygons),
-        };
-        push_coord(&mut buf, point[0]);
-        buf.push(b',');
-        push_coord(&mut buf, point[1]);
-        buf.push(b',');
-        push_text(&mut buf, &feature.id);
-        for value in &feature.values {
-            buf.push(b',');
-            match value {
-                Value::Null => {}
-                Value::Str(s) => push_text(&mut buf, s),
-                Value::Int(n) => {
-                    let _ = write!(buf, "{n}");
-                }
-                Value::Real(x) => push_real(&mut buf, *x),
-                Value::Bool(b) => buf.push(if *b { b'1' } else { b'0' }),
-            }
+pub fn write_csv<W: Write>(out: W, layer: &dyn AnyLayer) -> io::Result<()> {
+    let mut csv = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+    csv.write_record(header(layer))?;
+    let mut record: Vec<String> = Vec::with_capacity(layer.fields().len() + 4);
+    for i in 0..layer.len() {
+        record.clear();
+        let geometry = layer.geometry(i);
+        match geometry.label_point() {
+            Some(p) => record.extend([coordinate_text(p.x()), coordinate_text(p.y())]),
+            None => record.extend([String::new(), String::new()]),
         }
-        if let Geometry::MultiPolygon(polygons) = &feature.geometry {
-            buf.extend_from_slice(b",\"");
-            push_wkt_multipolygon(&mut buf, polygons);
-            buf.push(b'"');
+        record.push(layer.id(i).to_string());
+        record.extend(layer.values(i)?.into_iter().map(value_text));
+        if has_wkt(layer) {
+            record.push(wkt_text(geometry));
         }
-        buf.extend_from_slice(b"\r\n");
-        out.write_all(&buf)?;
+        csv.write_record(&record)?;
     }
-    out.flush()
-}
-
-fn push_text(buf: &mut Vec<u8>, s: &str) {
-    if s.is_empty() || s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
-        buf.push(b'"');
-        for b in s.bytes() {
-            if b == b'"' {
-                buf.push(b'"');
-            }
-            buf.push(b);
-        }
-        buf.push(b'"');
-    } else {
-        buf.extend_from_slice(s.as_bytes());
-    }
-}
-
-/// OGC Simple Features WKT: `MULTIPOLYGON (((x y,x y,...),(...)),(...))`,
-/// with the ring orientation of the GeoJSON writer.
-fn push_wkt_multipolygon(buf: &mut Vec<u8>, polygons: &[Vec<Vec<[f64; 2]>>]) {
-    buf.extend_from_slice(b"MULTIPOLYGON (");
-    for (pi, polygon) in polygons.iter().enumerate() {
-        if pi > 0 {
-            buf.push(b',');
-        }
-        buf.push(b'(');
-        for (ri, ring) in polygon.iter().enumerate() {
-            if ri > 0 {
-                buf.push(b',');
-            }
-            buf.push(b'(');
-            for (k, p) in oriented(ring, ri == 0).enumerate() {
-                if k > 0 {
-                    buf.push(b',');
-                }
-                push_coord(buf, p[0]);
-                buf.push(b' ');
-                push_coord(buf, p[1]);
-            }
-            buf.push(b')');
-        }
-        buf.push(b')');
-    }
-    buf.push(b')');
+    csv.flush()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::layer::{Feature, Field};
+    use crate::layers::layer::{Field, Layer, Row};
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct EventRow {
+        name: Option<String>,
+        ok: bool,
+        day: Option<String>,
+    }
+    impl Row for EventRow {
+        const FIELDS: &'static [Field] = &[
+            Field::new("name", FieldType::String, ""),
+            Field::new("ok", FieldType::Boolean, ""),
+            Field::new("day", FieldType::Date, ""),
+        ];
+    }
+
+    #[derive(Serialize)]
+    struct AreaRow {
+        n: i64,
+    }
+    impl Row for AreaRow {
+        const FIELDS: &'static [Field] = &[Field::new("n", FieldType::Integer, "")];
+    }
+
+    fn text(layer: &dyn AnyLayer) -> String {
+        let mut out = Vec::new();
+        write_csv(&mut out, layer).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn output_csv_points_and_polygons() {
-        let mut l = Layer::new(
-            "events",
-            GeometryType::Point,
-            vec![
-                Field::new("name", FieldType::String, ""),
-                Field::new("ok", FieldType::Boolean, ""),
-                Field::new("day", FieldType::Date, ""),
-            ],
+        let mut l = Layer::new("events", GeometryType::Point);
+        l.push(
+            "e1",
+            Geometry::point(36.16, 36.2),
+            EventRow { name: Some("Aleppo, \"Halab\"".into()), ok: true, day: None },
         );
-        l.features.push(Feature {
-            id: "e1".into(),
-            geometry: Geometry::Point { lon: 36.16, lat: 36.2 },
-            values: vec![Value::Str("Aleppo, \"Halab\"".into()), Value::Bool(true), Value::Null],
-        });
-        let mut out = Vec::new();
-        write_csv(&mut out, &l).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "lon,lat,id,name,ok,day\r\n36.16,36.2,e1,\"Aleppo, \"\"Halab\"\"\",1,\r\n"
-        );
+        assert_eq!(text(&l), "lon,lat,id,name,ok,day\r\n36.16,36.2,e1,\"Aleppo, \"\"Halab\"\"\",1,\r\n");
         assert_eq!(csvt(&l), "CoordX,CoordY,String,String,Integer(Boolean),Date\r\n");
 
-        let mut a = Layer::new("areas", GeometryType::MultiPolygon, vec![Field::new("n", FieldType::Integer, "")]);
-        a.features.push(Feature {
-            id: "a1".into(),
-            geometry: Geometry::MultiPolygon(vec![vec![vec![
-                [0.0, 0.0],
-                [0.0, 2.0],
-                [2.0, 2.0],
-                [2.0, 0.0],
-                [0.0, 0.0],
-            ]]]),
-            values: vec![Value::Int(3)],
-        });
-        let mut out = Vec::new();
-        write_csv(&mut out, &a).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "lon,lat,id,n,wkt\r\n1,1,a1,3,\"MULTIPOLYGON (((0 0,2 0,2 2,0 2,0 0)))\"\r\n"
-        );
+        let mut a = Layer::new("areas", GeometryType::MultiPolygon);
+        let square = geo::LineString::from(vec![(0.0, 0.0), (0.0, 2.0), (2.0, 2.0), (2.0, 0.0), (0.0, 0.0)]);
+        a.push("a1", Geometry::MultiPolygon(geo::Polygon::new(square, vec![]).into()), AreaRow { n: 3 });
+        assert_eq!(text(&a), "lon,lat,id,n,wkt\r\n1,1,a1,3,\"MULTIPOLYGON(((0 0,2 0,2 2,0 2,0 0)))\"\r\n");
         assert_eq!(csvt(&a), "Real,Real,String,Integer64,WKT\r\n");
+    }
+
+    #[test]
+    fn output_csv_lines() {
+        let mut r = Layer::new("rivers", GeometryType::MultiLineString);
+        let line = geo::LineString::from(vec![(30.0, 10.0), (32.0, 10.0)]);
+        r.push("r1", Geometry::MultiLineString(geo::MultiLineString(vec![line])), AreaRow { n: 1 });
+        let t = text(&r);
+        assert!(t.ends_with(",r1,1,\"MULTILINESTRING((30 10,32 10))\"\r\n"), "{t}");
+        assert!(t.starts_with("lon,lat,id,n,wkt\r\n"), "{t}");
     }
 }

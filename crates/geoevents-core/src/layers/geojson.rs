@@ -1,14 +1,19 @@
 //! GeoJSON (RFC 7946): one FeatureCollection per layer, streamed feature by
-//! feature.
+//! feature through the [`geojson`](::geojson) crate's types and serde.
 //!
 //! What the writer guarantees, with the RFC section:
-//! - a FeatureCollection (§3.3) of Features (§3.2), each with `"id"` set to
-//!   the feature id and `"properties"` holding every schema field in schema
-//!   order (Null as `null`), so the bytes depend only on the layer;
-//! - positions `[longitude, latitude]` in WGS 84 (§3.1.1, §4), rounded to six
-//!   decimals (§11.2), printed without exponent or `-0`;
-//! - polygon exterior rings counter-clockwise and holes clockwise (§3.1.6),
-//!   whatever the orientation of the input;
+//! - a FeatureCollection (§3.3) of Features (§3.2), each
+//!   `{"type":"Feature","id":...,"geometry":...,"properties":{...}}` with
+//!   `"id"` the feature id (event, place or area id) and `"properties"` the
+//!   row serialised by serde (its fields in schema order, `None` as `null`),
+//!   so the bytes depend only on the layer;
+//! - geometries converted from [`geo`] by the `geojson` crate: positions
+//!   `[longitude, latitude]` in WGS 84 (§3.1.1, §4), rounded to six decimals
+//!   (§11.2) by [`super::layer::Feature::new`], polygon exteriors
+//!   counter-clockwise and holes clockwise (§3.1.6);
+//! - numbers without exponent or `-0`; coordinates as short as they go
+//!   (`36.2`, `180`), attribute Reals always with a decimal point (`3.0`),
+//!   so that GDAL types the column Real ([`LayerJsonFormatter`]);
 //! - no `crs` member (removed from the format, §4) and no `bbox` (§5 makes it
 //!   optional);
 //! - one feature per line, so that diffs and `grep` work, and a final newline.
@@ -18,122 +23,150 @@
 //! QGIS API as a valid layer without geometry. See the module docs of
 //! [`crate::layers`] for what desktop QGIS does with it.
 
-use super::geom::{oriented, push_coord, push_real};
-use super::layer::{Feature, Geometry, Layer, Value};
+use super::layer::{AnyLayer, Feature, Geometry, Row};
+use serde::Serialize;
 use std::io::{self, Write};
 
+/// serde_json's number output, adjusted for GIS readers. serde_json writes
+/// floats in the shortest round-trip form of `ryu`, which switches to
+/// exponent notation (`1e-6`, `1e16`) and drops the decimal point there; no
+/// crate writes JSON floats the way GDAL's type guessing wants, so this
+/// formatter writes them with Rust's `Display` (shortest round-trip, never an
+/// exponent) and tells coordinates (inside arrays: as short as they go) from
+/// attribute Reals (object values: always a decimal point).
+#[derive(Debug, Default)]
+pub struct LayerJsonFormatter {
+    array_depth: usize,
+}
+
+impl serde_json::ser::Formatter for LayerJsonFormatter {
+    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.array_depth += 1;
+        writer.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.array_depth = self.array_depth.saturating_sub(1);
+        writer.write_all(b"]")
+    }
+
+    fn write_f64<W: ?Sized + Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        if self.array_depth > 0 {
+            writer.write_all(coordinate_text(value).as_bytes())
+        } else {
+            writer.write_all(real_text(value).as_bytes())
+        }
+    }
+}
+
+/// A coordinate as written: `36.2`, `-0.000001`, `180`; never `-0`.
+pub fn coordinate_text(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    x.to_string()
+}
+
+/// An attribute Real as written: the shortest form that reads back to the
+/// same double, always with a decimal point (`3.0`), never `-0`, never an
+/// exponent (Rust's `Display` for f64 writes none).
+pub fn real_text(x: f64) -> String {
+    if x == 0.0 {
+        return "0.0".into();
+    }
+    let mut s = x.to_string();
+    if !s.contains('.') {
+        s.push_str(".0");
+    }
+    s
+}
+
+/// The GeoJSON Geometry of a layer geometry (the `geojson` crate's
+/// conversion from `geo` types).
+pub fn to_geojson_geometry(g: &Geometry) -> ::geojson::Geometry {
+    let value = match g {
+        Geometry::Point(p) => ::geojson::GeometryValue::from(p),
+        Geometry::MultiLineString(m) => ::geojson::GeometryValue::from(m),
+        Geometry::MultiPolygon(m) => ::geojson::GeometryValue::from(m),
+    };
+    ::geojson::Geometry::new(value)
+}
+
+/// One RFC 7946 Feature, members in this order.
+#[derive(Serialize)]
+struct FeatureJson<'a, R> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    geometry: ::geojson::Geometry,
+    properties: &'a R,
+}
+
+/// Serialises `value` into `buf` with [`LayerJsonFormatter`].
+pub fn to_json<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *buf, LayerJsonFormatter::default());
+    value.serialize(&mut ser).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Appends one RFC 7946 Feature object (§3.2) without surrounding
+/// whitespace. Shared with the GeoJSON Text Sequence writer.
+pub fn push_feature<R: Row>(buf: &mut Vec<u8>, feature: &Feature<R>) -> io::Result<()> {
+    let json = FeatureJson {
+        kind: "Feature",
+        id: feature.id(),
+        geometry: to_geojson_geometry(feature.geometry()),
+        properties: &feature.row,
+    };
+    to_json(buf, &json)
+}
+
 /// Writes `layer` as one RFC 7946 FeatureCollection. The caller validates
-/// the layer first ([`Layer::validate`]); `out` should be buffered.
-pub fn write_geojson<W: Write>(mut out: W, layer: &Layer) -> io::Result<()> {
-    if layer.features.is_empty() {
+/// the layer first ([`AnyLayer::validate`]); `out` should be buffered.
+pub fn write_geojson<W: Write>(mut out: W, layer: &dyn AnyLayer) -> io::Result<()> {
+    if layer.is_empty() {
         out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[]}\n")?;
         return out.flush();
     }
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     let mut buf = Vec::with_capacity(1024);
-    for (i, feature) in layer.features.iter().enumerate() {
+    for i in 0..layer.len() {
         buf.clear();
         if i > 0 {
             buf.extend_from_slice(b",\n");
         }
-        push_feature(&mut buf, layer, feature);
+        layer.push_geojson_feature(i, &mut buf)?;
         out.write_all(&buf)?;
     }
     out.write_all(b"\n]}\n")?;
     out.flush()
 }
 
-/// Appends one RFC 7946 Feature object (§3.2) without surrounding
-/// whitespace: `{"type":"Feature","id":...,"geometry":...,"properties":{...}}`.
-/// Shared with the GeoJSON Text Sequence writer.
-pub fn push_feature(buf: &mut Vec<u8>, layer: &Layer, feature: &Feature) {
-    buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
-    push_json_string(buf, &feature.id);
-    buf.extend_from_slice(b",\"geometry\":");
-    push_geometry(buf, &feature.geometry);
-    buf.extend_from_slice(b",\"properties\":{");
-    for (i, (field, value)) in layer.fields.iter().zip(&feature.values).enumerate() {
-        if i > 0 {
-            buf.push(b',');
-        }
-        // Field names are [a-z][a-z0-9_]* (validated): no escaping needed.
-        buf.push(b'"');
-        buf.extend_from_slice(field.name.as_bytes());
-        buf.extend_from_slice(b"\":");
-        push_value(buf, value);
-    }
-    buf.extend_from_slice(b"}}");
-}
-
-fn push_value(buf: &mut Vec<u8>, value: &Value) {
-    match value {
-        Value::Null => buf.extend_from_slice(b"null"),
-        Value::Str(s) => push_json_string(buf, s),
-        Value::Int(n) => {
-            let _ = write!(buf, "{n}");
-        }
-        Value::Real(x) => push_real(buf, *x),
-        Value::Bool(true) => buf.extend_from_slice(b"true"),
-        Value::Bool(false) => buf.extend_from_slice(b"false"),
-    }
-}
-
-/// A JSON string (RFC 8259 §7) as serde_json escapes it.
-fn push_json_string(buf: &mut Vec<u8>, s: &str) {
-    // Writing to a Vec cannot fail, and a &str always serialises.
-    let _ = serde_json::to_writer(&mut *buf, s);
-}
-
-fn push_position(buf: &mut Vec<u8>, p: &[f64; 2]) {
-    buf.push(b'[');
-    push_coord(buf, p[0]);
-    buf.push(b',');
-    push_coord(buf, p[1]);
-    buf.push(b']');
-}
-
-/// Appends an RFC 7946 Geometry object: Point (§3.1.2) or MultiPolygon
-/// (§3.1.7) with exteriors counter-clockwise and holes clockwise (§3.1.6).
-pub fn push_geometry(buf: &mut Vec<u8>, geometry: &Geometry) {
-    match geometry {
-        Geometry::Point { lon, lat } => {
-            buf.extend_from_slice(b"{\"type\":\"Point\",\"coordinates\":");
-            push_position(buf, &[*lon, *lat]);
-            buf.push(b'}');
-        }
-        Geometry::MultiPolygon(polygons) => {
-            buf.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
-            for (pi, polygon) in polygons.iter().enumerate() {
-                if pi > 0 {
-                    buf.push(b',');
-                }
-                buf.push(b'[');
-                for (ri, ring) in polygon.iter().enumerate() {
-                    if ri > 0 {
-                        buf.push(b',');
-                    }
-                    buf.push(b'[');
-                    for (k, p) in oriented(ring, ri == 0).enumerate() {
-                        if k > 0 {
-                            buf.push(b',');
-                        }
-                        push_position(buf, p);
-                    }
-                    buf.push(b']');
-                }
-                buf.push(b']');
-            }
-            buf.extend_from_slice(b"]}");
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::layer::{Field, FieldType, GeometryType};
+    use crate::layers::layer::{finite, Field, FieldType, GeometryType, Layer};
 
-    fn text(layer: &Layer) -> String {
+    #[derive(Serialize)]
+    struct Row5 {
+        z_name: Option<String>,
+        a_count: Option<i64>,
+        #[serde(serialize_with = "finite")]
+        score: f64,
+        flag: bool,
+        day: Option<String>,
+    }
+
+    impl Row for Row5 {
+        const FIELDS: &'static [Field] = &[
+            Field::new("z_name", FieldType::String, ""),
+            Field::new("a_count", FieldType::Integer, ""),
+            Field::new("score", FieldType::Real, ""),
+            Field::new("flag", FieldType::Boolean, ""),
+            Field::new("day", FieldType::Date, ""),
+        ];
+    }
+
+    fn text(layer: &dyn AnyLayer) -> String {
         let mut out = Vec::new();
         write_geojson(&mut out, layer).unwrap();
         String::from_utf8(out).unwrap()
@@ -141,45 +174,29 @@ mod tests {
 
     #[test]
     fn output_geojson_empty_layer() {
-        let l = Layer::new("events", GeometryType::Point, vec![Field::new("n", FieldType::Integer, "")]);
+        let l: Layer<Row5> = Layer::new("events", GeometryType::Point);
         assert_eq!(text(&l), "{\"type\":\"FeatureCollection\",\"features\":[]}\n");
     }
 
     #[test]
     fn output_geojson_features_in_schema_order() {
-        let mut l = Layer::new(
-            "events",
-            GeometryType::Point,
-            vec![
-                Field::new("z_name", FieldType::String, ""),
-                Field::new("a_count", FieldType::Integer, ""),
-                Field::new("score", FieldType::Real, ""),
-                Field::new("flag", FieldType::Boolean, ""),
-                Field::new("day", FieldType::Date, ""),
-            ],
+        let mut l = Layer::new("events", GeometryType::Point);
+        l.push(
+            "e\"1",
+            Geometry::point(-0.00000001, 36.21999999),
+            Row5 { z_name: Some("Ḥalab \"x\"\n".into()), a_count: Some(-3), score: 1.0, flag: true, day: None },
         );
-        l.features.push(Feature {
-            id: "e\"1".into(),
-            geometry: Geometry::Point { lon: -0.00000001, lat: 36.21999999 },
-            values: vec![
-                Value::Str("Ḥalab \"x\"\n".into()),
-                Value::Int(-3),
-                Value::Real(1.0),
-                Value::Bool(true),
-                Value::Null,
-            ],
-        });
-        l.features.push(Feature {
-            id: "e2".into(),
-            geometry: Geometry::Point { lon: 1.5, lat: -2.0 },
-            values: vec![Value::Null, Value::Null, Value::Null, Value::Bool(false), Value::Str("2024-11-30".into())],
-        });
+        l.push(
+            "e2",
+            Geometry::point(1.5, -2.0),
+            Row5 { z_name: None, a_count: None, score: 1e-7, flag: false, day: Some("2024-11-30".into()) },
+        );
         let t = text(&l);
         assert_eq!(
             t,
             "{\"type\":\"FeatureCollection\",\"features\":[\n\
              {\"type\":\"Feature\",\"id\":\"e\\\"1\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[0,36.22]},\"properties\":{\"z_name\":\"Ḥalab \\\"x\\\"\\n\",\"a_count\":-3,\"score\":1.0,\"flag\":true,\"day\":null}},\n\
-             {\"type\":\"Feature\",\"id\":\"e2\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1.5,-2]},\"properties\":{\"z_name\":null,\"a_count\":null,\"score\":null,\"flag\":false,\"day\":\"2024-11-30\"}}\n\
+             {\"type\":\"Feature\",\"id\":\"e2\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1.5,-2]},\"properties\":{\"z_name\":null,\"a_count\":null,\"score\":0.0000001,\"flag\":false,\"day\":\"2024-11-30\"}}\n\
              ]}\n"
         );
         let v: serde_json::Value = serde_json::from_str(&t).unwrap();
@@ -187,22 +204,37 @@ mod tests {
     }
 
     #[test]
-    fn output_geojson_fixes_winding() {
-        let mut l = Layer::new("areas", GeometryType::MultiPolygon, vec![]);
+    fn output_geojson_numbers() {
+        assert_eq!(coordinate_text(36.2), "36.2");
+        assert_eq!(coordinate_text(-0.0), "0");
+        assert_eq!(coordinate_text(-0.000001), "-0.000001");
+        assert_eq!(coordinate_text(180.0), "180");
+        assert_eq!(real_text(3.0), "3.0");
+        assert_eq!(real_text(-0.0), "0.0");
+        assert_eq!(real_text(1e-7), "0.0000001");
+        assert_eq!(real_text(1e21), "1000000000000000000000.0");
+        assert_eq!(real_text(-2.5), "-2.5");
+    }
+
+    #[test]
+    fn output_geojson_polygons_rfc7946_oriented() {
+        let mut l = Layer::new("areas", GeometryType::MultiPolygon);
         // Exterior clockwise, hole counter-clockwise: both wrong.
-        let outer = vec![[0.0, 0.0], [0.0, 4.0], [4.0, 4.0], [4.0, 0.0], [0.0, 0.0]];
-        let hole = vec![[1.0, 1.0], [3.0, 1.0], [3.0, 3.0], [1.0, 3.0], [1.0, 1.0]];
-        l.features.push(Feature {
-            id: "a".into(),
-            geometry: Geometry::MultiPolygon(vec![vec![outer, hole]]),
-            values: vec![],
-        });
+        let outer = geo::LineString::from(vec![(0.0, 0.0), (0.0, 4.0), (4.0, 4.0), (4.0, 0.0), (0.0, 0.0)]);
+        let hole = geo::LineString::from(vec![(1.0, 1.0), (3.0, 1.0), (3.0, 3.0), (1.0, 3.0), (1.0, 1.0)]);
+        l.push(
+            "a",
+            Geometry::MultiPolygon(geo::Polygon::new(outer, vec![hole]).into()),
+            Row5 { z_name: None, a_count: None, score: 0.0, flag: false, day: None },
+        );
         let v: serde_json::Value = serde_json::from_str(&text(&l)).unwrap();
         let rings = &v["features"][0]["geometry"]["coordinates"][0];
-        let ring = |i: usize| -> Vec<[f64; 2]> {
-            rings[i].as_array().unwrap().iter().map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()]).collect()
+        let ring = |i: usize| -> geo::LineString {
+            rings[i].as_array().unwrap().iter().map(|p| (p[0].as_f64().unwrap(), p[1].as_f64().unwrap())).collect()
         };
-        assert!(crate::layers::geom::signed_area2(&ring(0)) > 0.0);
-        assert!(crate::layers::geom::signed_area2(&ring(1)) < 0.0);
+        assert!(geo::Winding::is_ccw(&ring(0)));
+        assert!(geo::Winding::is_cw(&ring(1)));
+        assert_eq!(v["features"][0]["geometry"]["type"], "MultiPolygon");
+        assert!(v.get("crs").is_none() && v["features"][0]["geometry"].get("bbox").is_none());
     }
 }

@@ -1,19 +1,25 @@
 //! Layer writers: the typed [`Layer`] model and the files made from it.
 //!
 //! ```
-//! use geoevents_core::layers::{write_layers, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Value};
+//! use geoevents_core::layers::{write_layers, Field, FieldType, Geometry, GeometryType, Layer, LayerFormat, Row};
 //!
-//! let mut events = Layer::new("events", GeometryType::Point, vec![
-//!     Field::new("event_date", FieldType::Date, "day of the event"),
-//!     Field::new("event_type", FieldType::String, "what happened"),
-//! ]);
-//! events.features.push(Feature {
-//!     id: "ev-1".into(),
-//!     geometry: Geometry::Point { lon: 37.16, lat: 36.2 },
-//!     values: vec![Value::Str("2024-11-29".into()), Value::Str("attack".into())],
-//! });
+//! #[derive(serde::Serialize)]
+//! struct EventRow {
+//!     event_date: Option<String>,
+//!     event_type: String,
+//! }
+//!
+//! impl Row for EventRow {
+//!     const FIELDS: &'static [Field] = &[
+//!         Field::new("event_date", FieldType::Date, "day of the event"),
+//!         Field::new("event_type", FieldType::String, "what happened"),
+//!     ];
+//! }
+//!
+//! let mut events = Layer::new("events", GeometryType::Point);
+//! events.push("ev-1", Geometry::point(37.16, 36.2), EventRow { event_date: Some("2024-11-29".into()), event_type: "attack".into() });
 //! let dir = std::env::temp_dir().join(format!("geoevents-doc-{}", std::process::id()));
-//! let written = write_layers(&dir, &[events], &[LayerFormat::Geojson, LayerFormat::Csv])?;
+//! let written = write_layers(&dir, &[&events], &[LayerFormat::Geojson, LayerFormat::Csv])?;
 //! assert_eq!(written[..2], [dir.join("events.geojson"), dir.join("events.csv")]);
 //! # std::fs::remove_dir_all(&dir)?;
 //! # Ok::<(), std::io::Error>(())
@@ -30,6 +36,9 @@
 //! | `csv` | `NAME.csv`, `NAME.csvt`, `NAME.prj` | RFC 4180 CSV with `lon`,`lat` + GDAL sidecars ([`csv`]) |
 //! | `gpkg` | `layers.gpkg` (all layers, one table each) | OGC GeoPackage 1.2 (the `geoevents-gpkg` crate, a [`MultiLayerWriter`]: SQLite stays out of this crate) |
 //!
+//! With the web page asked for ([`SetOptions::web_page`]), `index.html`
+//! ([`web`]) carries the `events`, `places` and `areas` layers inline.
+//!
 //! With any of the per-layer formats, `NAME.qml` ([`qml`]) goes beside the
 //! layer files: desktop QGIS applies it on opening `NAME.geojson`, `NAME.csv`
 //! or `NAME.geojsons` (renderer, labels and the Temporal Controller settings,
@@ -39,11 +48,18 @@
 //! capabilities); `layer.loadDefaultStyle()` restores them. The GeoPackage
 //! stores no style: load the same `.qml` by hand.
 //!
-//! Every file is written under a temporary name in `dir` first
-//! ([`crate::atomic::AtomicFile`]); only when all of them are complete
-//! are they renamed over the old ones, so a failure (an invalid layer, a full
-//! disk) leaves the previous files as they were. The bytes depend only on the
-//! layers: no clock, no map order, no locale.
+//! # A set written as a whole
+//!
+//! All files of one build (every format's files, the styles and the page)
+//! are one set: written into a staging folder inside the target folder,
+//! fsynced, marked `COMPLETE` with their list, and only then renamed into
+//! place ([`staging`] has the steps). A failure before the marker (an
+//! invalid layer, a full disk, an unwritable folder) leaves the previous set
+//! byte for byte and no staging folder; a crash after it is finished by the
+//! next write, which first rolls forward a leftover staging folder that has
+//! its marker and deletes one that has not. Layers are validated
+//! ([`AnyLayer::validate`]) before anything is staged. The bytes depend only
+//! on the layers: no clock, no map order, no locale.
 //!
 //! # Empty layers
 //!
@@ -72,18 +88,20 @@ pub mod areas;
 pub mod csv;
 pub mod geojson;
 pub mod geojsonseq;
-pub mod geom;
 pub mod layer;
 pub mod qml;
 pub mod records;
+pub mod staging;
 pub mod web;
 
-pub use layer::{Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerError, Value};
+/// The geometry types of the layer model ([`Geometry`] wraps them).
+pub use geo;
+pub use layer::{finite, AnyLayer, Feature, Field, FieldType, Geometry, GeometryType, Layer, LayerError, Row, Value};
 
-use crate::atomic::{AtomicFile, StagedPath};
+use staging::StagedSet;
 use std::collections::HashSet;
 use std::fmt;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -146,126 +164,123 @@ pub trait MultiLayerWriter {
     /// The file it writes in the layer folder.
     fn file_name(&self) -> &'static str;
     /// Writes every layer into a new file at `path`. The layers are valid.
-    fn write_to(&self, path: &Path, layers: &[Layer]) -> io::Result<()>;
+    fn write_to(&self, path: &Path, layers: &[&dyn AnyLayer]) -> io::Result<()>;
+}
+
+/// The name of the web page in the layer folder.
+pub const WEB_PAGE_FILE_NAME: &str = "index.html";
+
+/// What goes into a layer set besides the layers and formats.
+#[derive(Default, Clone, Copy)]
+pub struct SetOptions<'a> {
+    /// The colour of each event type, `(event_class, "#rrggbb")`, in legend
+    /// order; when empty, the types present take [`qml::PALETTE`] in sorted order.
+    pub event_colours: &'a [(&'a str, &'a str)],
+    /// The writers of the formats that hold all layers in one file; asking
+    /// for such a format without its writer is an
+    /// [`io::ErrorKind::Unsupported`] error.
+    pub multi: &'a [&'a dyn MultiLayerWriter],
+    /// Also write `index.html` ([`web`]) from the layers named `events`,
+    /// `places` and `areas` (a missing one is empty).
+    pub web_page: bool,
 }
 
 /// Writes `layers` into `dir` (created if missing) in every format of
-/// `formats`, with the QGIS styles, and returns the paths written in a fixed
-/// order. Event types are coloured from [`qml::PALETTE`] in sorted order; use
-/// [`write_layers_styled`] to fix the colour of each type.
-pub fn write_layers(dir: &Path, layers: &[Layer], formats: &[LayerFormat]) -> io::Result<Vec<PathBuf>> {
-    write_layers_styled(dir, layers, formats, &[], &[])
+/// `formats`, with the QGIS styles, as one set (see the module docs), and
+/// returns the paths written in a fixed order.
+pub fn write_layers(dir: &Path, layers: &[&dyn AnyLayer], formats: &[LayerFormat]) -> io::Result<Vec<PathBuf>> {
+    write_layer_set(dir, layers, formats, &SetOptions::default())
 }
 
-enum Staged {
-    File(AtomicFile),
-    Path(StagedPath),
-}
-
-impl Staged {
-    fn commit(self) -> io::Result<()> {
-        match self {
-            Staged::File(f) => f.commit(),
-            Staged::Path(p) => p.commit(),
-        }
-    }
-}
-
-fn stage(
-    staged: &mut Vec<(Staged, PathBuf)>,
-    path: PathBuf,
-    write: impl FnOnce(&mut AtomicFile) -> io::Result<()>,
-) -> io::Result<()> {
-    let mut file = AtomicFile::create(&path)?;
-    write(&mut file)?;
-    file.flush()?;
-    staged.push((Staged::File(file), path));
-    Ok(())
-}
-
-/// [`write_layers`] with the colour of each event type given as
-/// `(event_type, "#rrggbb")`, in legend order, and the writers of the
-/// formats that hold all layers in one file (`multi`; asking for such a
-/// format without its writer is an [`io::ErrorKind::Unsupported`] error).
+/// [`write_layers`] with the event colours, the one-file formats and the web
+/// page of `options`.
 ///
-/// All layers are validated ([`Layer::validate`]) before anything is written;
-/// an invalid layer or a bad colour is an [`io::ErrorKind::InvalidInput`]
-/// error and leaves `dir` untouched.
-pub fn write_layers_styled(
+/// All layers are validated ([`AnyLayer::validate`]) and the styles built
+/// before anything is written; an invalid layer or a bad colour is an
+/// [`io::ErrorKind::InvalidInput`] error and leaves `dir` untouched. Any
+/// other failure before the set is complete leaves `dir` as it was too.
+pub fn write_layer_set(
     dir: &Path,
-    layers: &[Layer],
+    layers: &[&dyn AnyLayer],
     formats: &[LayerFormat],
-    event_colours: &[(&str, &str)],
-    multi: &[&dyn MultiLayerWriter],
+    options: &SetOptions<'_>,
 ) -> io::Result<Vec<PathBuf>> {
+    // Whatever happens next, a set left half-way by an earlier run is
+    // finished or thrown away first.
+    staging::recover(dir)?;
     let mut names = HashSet::new();
     for layer in layers {
         layer.validate()?;
-        if !names.insert(layer.name) {
-            return Err(LayerError::DuplicateLayer(layer.name.to_string()).into());
+        if !names.insert(layer.name()) {
+            return Err(LayerError::DuplicateLayer(layer.name().to_string()).into());
         }
     }
     let wanted = |f: LayerFormat| formats.contains(&f);
     let per_layer = wanted(LayerFormat::Geojson) || wanted(LayerFormat::Geojsonseq) || wanted(LayerFormat::Csv);
-    // Styles first: a bad colour must fail before any file is staged.
+    // Styles and writers first: a bad colour or a missing writer fails
+    // before anything is staged.
     let mut styles = Vec::new();
     if per_layer {
         for layer in layers {
-            styles.push(qml::to_qml(&qml::style_for(layer, event_colours))?);
+            styles.push(qml::to_qml(&qml::style_for(*layer, options.event_colours)?)?);
         }
     }
-    std::fs::create_dir_all(dir)?;
+    let mut multi: Vec<&dyn MultiLayerWriter> = Vec::new();
+    for format in formats.iter().filter(|f| **f == LayerFormat::Gpkg) {
+        let writer =
+            options.multi.iter().find(|w| w.format() == *format).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::Unsupported, format!("no writer for the {format} format"))
+            })?;
+        multi.push(*writer);
+    }
 
-    let mut staged: Vec<(Staged, PathBuf)> = Vec::new();
-    let mut stale: Vec<PathBuf> = Vec::new();
+    let mut set = StagedSet::begin(dir)?;
+    // The page carries the same GeoJSON text as the .geojson files.
+    let mut page_layers: [String; 3] = Default::default();
     for (i, layer) in layers.iter().enumerate() {
-        let file = |ext: &str| dir.join(format!("{}.{ext}", layer.name));
-        if wanted(LayerFormat::Geojson) {
-            stage(&mut staged, file("geojson"), |w| geojson::write_geojson(w, layer))?;
+        let file = |ext: &str| format!("{}.{ext}", layer.name());
+        let page_slot = ["events", "places", "areas"].iter().position(|n| *n == layer.name());
+        if wanted(LayerFormat::Geojson) || (options.web_page && page_slot.is_some()) {
+            let mut text = Vec::new();
+            geojson::write_geojson(&mut text, *layer)?;
+            if wanted(LayerFormat::Geojson) {
+                set.write_file(&file("geojson"), |w| w.write_all(&text))?;
+            }
+            if let (true, Some(slot)) = (options.web_page, page_slot) {
+                page_layers[slot] =
+                    String::from_utf8(text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            }
         }
         if wanted(LayerFormat::Geojsonseq) {
             if layer.is_empty() {
-                stale.push(file("geojsons"));
+                set.remove_file(&file("geojsons"))?;
             } else {
-                stage(&mut staged, file("geojsons"), |w| geojsonseq::write_geojsonseq(w, layer))?;
+                set.write_file(&file("geojsons"), |w| geojsonseq::write_geojsonseq(w, *layer))?;
             }
         }
         if wanted(LayerFormat::Csv) {
-            stage(&mut staged, file("csv"), |w| csv::write_csv(w, layer))?;
-            stage(&mut staged, file("csvt"), |w| w.write_all(csv::csvt(layer).as_bytes()))?;
-            stage(&mut staged, file("prj"), |w| w.write_all(csv::PRJ_WGS84.as_bytes()))?;
+            set.write_file(&file("csv"), |w| csv::write_csv(w, *layer))?;
+            set.write_file(&file("csvt"), |w| w.write_all(csv::csvt(*layer).as_bytes()))?;
+            set.write_file(&file("prj"), |w| w.write_all(csv::PRJ_WGS84.as_bytes()))?;
         }
         if per_layer {
-            stage(&mut staged, file("qml"), |w| w.write_all(styles[i].as_bytes()))?;
+            set.write_file(&file("qml"), |w| w.write_all(styles[i].as_bytes()))?;
         }
     }
-    for format in formats.iter().filter(|f| **f == LayerFormat::Gpkg) {
-        let writer = multi
-            .iter()
-            .find(|w| w.format() == *format)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::Unsupported, format!("no writer for the {format} format")))?;
-        let path = dir.join(writer.file_name());
-        let target = StagedPath::new(&path)?;
-        writer.write_to(target.tmp(), layers)?;
-        staged.push((Staged::Path(target), path));
+    for writer in multi {
+        set.build_file(writer.file_name(), |path| writer.write_to(path, layers))?;
     }
-
-    let mut written = Vec::with_capacity(staged.len());
-    for (file, path) in staged {
-        file.commit()?;
-        written.push(path);
+    if options.web_page {
+        let [events, places, areas] = &page_layers;
+        let page = web::render(events, places, areas)?;
+        set.write_file(WEB_PAGE_FILE_NAME, |w| w.write_all(page.as_bytes()))?;
     }
-    for path in stale {
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    Ok(written)
+    set.commit()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::layer::tests::{row, TestRow};
     use super::*;
 
     #[test]
@@ -277,46 +292,54 @@ mod tests {
         assert!("shp".parse::<LayerFormat>().unwrap_err().contains("geojsonseq"));
     }
 
-    fn tmpdir(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("geoevents-output-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        d
+    fn events(date: &str) -> Layer<TestRow> {
+        let mut l = Layer::new("events", GeometryType::Point);
+        l.push("e1", Geometry::point(1.0, 2.0), row(date));
+        l
     }
 
-    fn events(date: &str) -> Layer {
-        let mut l = Layer::new("events", GeometryType::Point, vec![Field::new("event_date", FieldType::Date, "")]);
-        l.features.push(Feature {
-            id: "e1".into(),
-            geometry: Geometry::Point { lon: 1.0, lat: 2.0 },
-            values: vec![Value::Str(date.into())],
-        });
-        l
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+        v.sort();
+        v
     }
 
     #[test]
     fn output_write_layers_invalid_layer_leaves_files() {
-        let dir = tmpdir("invalid");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let all = [LayerFormat::Geojson, LayerFormat::Geojsonseq, LayerFormat::Csv];
-        let written = write_layers(&dir, &[events("2024-11-30")], &all).unwrap();
+        let written = write_layers(dir, &[&events("2024-11-30")], &all).unwrap();
         let before: Vec<Vec<u8>> = written.iter().map(|p| std::fs::read(p).unwrap()).collect();
-        let err = write_layers(&dir, &[events("30/11/2024")], &all).unwrap_err();
+        let err = write_layers(dir, &[&events("30/11/2024")], &all).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
         let after: Vec<Vec<u8>> = written.iter().map(|p| std::fs::read(p).unwrap()).collect();
         assert_eq!(before, after);
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), written.len(), "no temporary files left");
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(entries(dir).len(), written.len(), "no staging folder left: {:?}", entries(dir));
     }
 
     #[test]
     fn output_write_layers_empty_seq_removed() {
-        let dir = tmpdir("emptyseq");
-        let written = write_layers(&dir, &[events("2024-11-30")], &[LayerFormat::Geojsonseq]).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let written = write_layers(dir, &[&events("2024-11-30")], &[LayerFormat::Geojsonseq]).unwrap();
         assert_eq!(written, [dir.join("events.geojsons"), dir.join("events.qml")]);
-        let mut empty = events("2024-11-30");
-        empty.features.clear();
-        let written = write_layers(&dir, &[empty], &[LayerFormat::Geojsonseq]).unwrap();
+        let empty: Layer<TestRow> = Layer::new("events", GeometryType::Point);
+        let written = write_layers(dir, &[&empty], &[LayerFormat::Geojsonseq]).unwrap();
         assert_eq!(written, [dir.join("events.qml")]);
         assert!(!dir.join("events.geojsons").exists());
-        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn output_write_layers_web_page_in_the_set() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let options = SetOptions { web_page: true, ..SetOptions::default() };
+        let written = write_layer_set(dir, &[&events("2024-11-30")], &[LayerFormat::Csv], &options).unwrap();
+        assert_eq!(written.last(), Some(&dir.join("index.html")));
+        let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert!(page.contains("\"id\":\"e1\""), "the page carries the events layer");
+        assert_eq!(entries(dir), ["events.csv", "events.csvt", "events.prj", "events.qml", "index.html"]);
     }
 }

@@ -18,9 +18,10 @@
 //!   there is one;
 //! - a polygon layer with `mention_count`: a graduated fill (a choropleth)
 //!   in five fixed classes, 1 / 2-5 / 6-20 / 21-100 / more than 100, so the
-//!   legend means the same thing from one run to the next.
+//!   legend means the same thing from one run to the next; a line layer gets
+//!   the same classes as line colours.
 
-use super::layer::{FieldType, GeometryType, Layer, Value};
+use super::layer::{AnyLayer, FieldType, GeometryType, Value};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io;
@@ -120,6 +121,30 @@ fn marker_symbol(name: &str, colour: &str, size_expression: Option<&str>) -> Str
     )
 }
 
+fn line_symbol(name: &str, colour: &str) -> String {
+    let props = [
+        ("align_dash_pattern", "0".to_string()),
+        ("capstyle", "round".into()),
+        ("customdash", "5;2".into()),
+        ("customdash_unit", "MM".into()),
+        ("draw_inside_polygon", "0".into()),
+        ("joinstyle", "round".into()),
+        ("line_color", colour.to_string()),
+        ("line_style", "solid".into()),
+        ("line_width", "0.66".into()),
+        ("line_width_unit", "MM".into()),
+        ("offset", "0".into()),
+        ("offset_unit", "MM".into()),
+        ("ring_filter", "0".into()),
+        ("use_custom_dash", "0".into()),
+    ];
+    format!(
+        "\n      <symbol name=\"{}\" type=\"line\" alpha=\"0.9\" clip_to_extent=\"1\" force_rhr=\"0\">\n        {NO_DD}{}\n      </symbol>",
+        esc(name),
+        symbol_layer("SimpleLine", &props, NO_DD)
+    )
+}
+
 fn fill_symbol(name: &str, colour: &str) -> String {
     let props = [
         ("color", colour.to_string()),
@@ -142,8 +167,8 @@ fn fill_symbol(name: &str, colour: &str) -> String {
 /// What a style holds; built by [`style_for`] or by hand.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Style {
-    /// Polygons (fill symbols) rather than points (marker symbols).
-    pub polygons: bool,
+    /// Marker, line or fill symbols.
+    pub geometry: GeometryType,
     /// Categorized renderer: the field and `(value, #rrggbb)` classes, in
     /// legend order; values not listed are drawn in [`OTHER_COLOUR`].
     pub categories: Option<(String, Vec<(String, String)>)>,
@@ -161,25 +186,20 @@ pub struct Style {
 /// `event_colours` as the classes of `event_class` (`(type, "#rrggbb")`);
 /// when that list is empty, the types present in the layer, sorted, take
 /// the colours of [`PALETTE`] in turn.
-pub fn style_for(layer: &Layer, event_colours: &[(&str, &str)]) -> Style {
-    let polygons = layer.geometry_type == GeometryType::MultiPolygon;
+pub fn style_for(layer: &dyn AnyLayer, event_colours: &[(&str, &str)]) -> io::Result<Style> {
+    let geometry = layer.geometry_type();
+    let shapes = geometry != GeometryType::Point;
     let has = |name: &str| layer.field(name).is_some();
-    let mut style = Style { polygons, ..Style::default() };
-    if let Some(i) = layer.field_index("event_class") {
+    let mut style = Style { geometry, ..Style::default() };
+    if let Some(i) = layer.fields().iter().position(|f| f.name == "event_class") {
         let classes: Vec<(String, String)> = if event_colours.is_empty() {
-            let types: BTreeSet<&str> = layer
-                .features
-                .iter()
-                .filter_map(|f| match &f.values[i] {
-                    Value::Str(s) => Some(s.as_str()),
-                    _ => None,
-                })
-                .collect();
-            types
-                .into_iter()
-                .enumerate()
-                .map(|(k, t)| (t.to_string(), PALETTE[k % PALETTE.len()].to_string()))
-                .collect()
+            let mut types: BTreeSet<String> = BTreeSet::new();
+            for k in 0..layer.len() {
+                if let Value::Str(s) = layer.values(k)?.swap_remove(i) {
+                    types.insert(s);
+                }
+            }
+            types.into_iter().enumerate().map(|(k, t)| (t, PALETTE[k % PALETTE.len()].to_string())).collect()
         } else {
             let mut seen = BTreeSet::new();
             event_colours
@@ -189,10 +209,10 @@ pub fn style_for(layer: &Layer, event_colours: &[(&str, &str)]) -> Style {
                 .collect()
         };
         style.categories = Some(("event_class".into(), classes));
-    } else if polygons && has("mention_count") {
+    } else if shapes && has("mention_count") {
         style.graduated = Some("mention_count".into());
     }
-    if !polygons && style.categories.is_none() {
+    if !shapes && style.categories.is_none() {
         if has("place_name") {
             style.label_field = Some("place_name".into());
         }
@@ -203,7 +223,7 @@ pub fn style_for(layer: &Layer, event_colours: &[(&str, &str)]) -> Style {
     if layer.field("event_date").is_some_and(|f| matches!(f.kind, FieldType::Date | FieldType::DateTime)) {
         style.temporal_field = Some("event_date".into());
     }
-    style
+    Ok(style)
 }
 
 /// The QML document of a style. Fails only on a colour that is not `#rrggbb`.
@@ -231,10 +251,10 @@ pub fn to_qml(style: &Style) -> io::Result<String> {
         .as_ref()
         .map(|f| format!("coalesce(scale_exp(\"{f}\", 1, max(2, maximum(\"{f}\")), 2, 8, 0.5), 2)"));
     let symbol = |name: &str, colour: &str| -> String {
-        if style.polygons {
-            fill_symbol(name, colour)
-        } else {
-            marker_symbol(name, colour, size_expression.as_deref())
+        match style.geometry {
+            GeometryType::MultiPolygon => fill_symbol(name, colour),
+            GeometryType::MultiLineString => line_symbol(name, colour),
+            GeometryType::Point => marker_symbol(name, colour, size_expression.as_deref()),
         }
     };
     if let Some((field, classes)) = &style.categories {
@@ -271,7 +291,11 @@ pub fn to_qml(style: &Style) -> io::Result<String> {
         q.push_str("\n    </symbols>\n    <classificationMethod id=\"Custom\">\n      <symmetricMode enabled=\"0\" symmetrypoint=\"0\" astride=\"0\"/>\n      <labelFormat format=\"%1 - %2\" labelprecision=\"0\" trimtrailingzeroes=\"1\"/>\n      <parameters>\n        <Option/>\n      </parameters>\n      <extraInformation/>\n    </classificationMethod>\n    <rotation/>\n    <sizescale/>\n  </renderer-v2>\n");
     } else {
         q.push_str("  <renderer-v2 type=\"singleSymbol\" forceraster=\"0\" symbollevels=\"0\" enableorderby=\"0\" referencescale=\"-1\">\n    <symbols>");
-        let colour = if style.polygons { "#fcae91" } else { "#525252" };
+        let colour = match style.geometry {
+            GeometryType::MultiPolygon => "#fcae91",
+            GeometryType::MultiLineString => "#2b8cbe",
+            GeometryType::Point => "#525252",
+        };
         q.push_str(&symbol("0", &qgis_colour(colour)?));
         q.push_str("\n    </symbols>\n    <rotation/>\n    <sizescale/>\n  </renderer-v2>\n");
     }
@@ -293,7 +317,13 @@ pub fn to_qml(style: &Style) -> io::Result<String> {
             esc(field)
         );
     }
-    let _ = write!(q, "  <layerGeometryType>{}</layerGeometryType>\n</qgis>\n", if style.polygons { 2 } else { 0 });
+    // QgsWkbTypes::GeometryType: 0 point, 1 line, 2 polygon.
+    let geometry_code = match style.geometry {
+        GeometryType::Point => 0,
+        GeometryType::MultiLineString => 1,
+        GeometryType::MultiPolygon => 2,
+    };
+    let _ = write!(q, "  <layerGeometryType>{geometry_code}</layerGeometryType>\n</qgis>\n");
     Ok(q)
 }
 
@@ -314,7 +344,7 @@ pub fn events_qml(event_colours: &[(&str, &str)]) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layers::layer::{Feature, Field, Geometry};
+    use crate::layers::layer::{Field, Geometry, Layer, Row};
 
     #[test]
     fn output_qml_events_categories_and_temporal() {
@@ -330,19 +360,36 @@ mod tests {
 
     #[test]
     fn output_qml_style_from_schema() {
-        let mut events = Layer::new(
-            "events",
-            GeometryType::Point,
-            vec![Field::new("event_class", FieldType::String, ""), Field::new("event_date", FieldType::Date, "")],
-        );
-        for (i, t) in ["protest", "attack", "protest"].iter().enumerate() {
-            events.features.push(Feature {
-                id: i.to_string(),
-                geometry: Geometry::Point { lon: 0.0, lat: 0.0 },
-                values: vec![Value::Str((*t).into()), Value::Null],
-            });
+        #[derive(serde::Serialize)]
+        struct Ev {
+            event_class: String,
+            event_date: Option<String>,
         }
-        let s = style_for(&events, &[]);
+        impl Row for Ev {
+            const FIELDS: &'static [Field] =
+                &[Field::new("event_class", FieldType::String, ""), Field::new("event_date", FieldType::Date, "")];
+        }
+        #[derive(serde::Serialize)]
+        struct Pl {
+            place_name: String,
+            mention_count: i64,
+        }
+        impl Row for Pl {
+            const FIELDS: &'static [Field] =
+                &[Field::new("place_name", FieldType::String, ""), Field::new("mention_count", FieldType::Integer, "")];
+        }
+        #[derive(serde::Serialize)]
+        struct Ar {
+            mention_count: i64,
+        }
+        impl Row for Ar {
+            const FIELDS: &'static [Field] = &[Field::new("mention_count", FieldType::Integer, "")];
+        }
+        let mut events = Layer::new("events", GeometryType::Point);
+        for (i, t) in ["protest", "attack", "protest"].iter().enumerate() {
+            events.push(i.to_string(), Geometry::point(0.0, 0.0), Ev { event_class: (*t).into(), event_date: None });
+        }
+        let s = style_for(&events, &[]).unwrap();
         assert_eq!(
             s.categories,
             Some((
@@ -353,12 +400,8 @@ mod tests {
         assert_eq!(s.temporal_field.as_deref(), Some("event_date"));
         assert_eq!(s.label_field, None);
 
-        let places = Layer::new(
-            "places",
-            GeometryType::Point,
-            vec![Field::new("place_name", FieldType::String, ""), Field::new("mention_count", FieldType::Integer, "")],
-        );
-        let s = style_for(&places, &[]);
+        let places: Layer<Pl> = Layer::new("places", GeometryType::Point);
+        let s = style_for(&places, &[]).unwrap();
         assert_eq!(s.label_field.as_deref(), Some("place_name"));
         assert_eq!(s.size_field.as_deref(), Some("mention_count"));
         let q = to_qml(&s).unwrap();
@@ -366,11 +409,16 @@ mod tests {
         assert!(q.contains("<labeling type=\"simple\">"));
         assert!(q.contains("scale_exp(&quot;mention_count&quot;"));
 
-        let areas =
-            Layer::new("areas", GeometryType::MultiPolygon, vec![Field::new("mention_count", FieldType::Integer, "")]);
-        let q = to_qml(&style_for(&areas, &[])).unwrap();
+        let areas: Layer<Ar> = Layer::new("areas", GeometryType::MultiPolygon);
+        let q = to_qml(&style_for(&areas, &[]).unwrap()).unwrap();
         assert!(q.contains("type=\"graduatedSymbol\" attr=\"mention_count\""));
         assert_eq!(q.matches("<range ").count(), 5);
         assert!(q.contains("<layerGeometryType>2</layerGeometryType>"));
+
+        let rivers: Layer<Ar> = Layer::new("rivers", GeometryType::MultiLineString);
+        let q = to_qml(&style_for(&rivers, &[]).unwrap()).unwrap();
+        assert!(q.contains("type=\"graduatedSymbol\" attr=\"mention_count\""));
+        assert_eq!(q.matches("class=\"SimpleLine\"").count(), 5);
+        assert!(q.contains("<layerGeometryType>1</layerGeometryType>"));
     }
 }
