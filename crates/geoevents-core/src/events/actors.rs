@@ -183,6 +183,9 @@ pub fn actor_spans(sentence: &str, mentions: &[MentionSpan], known_acronyms: &[S
                 && !OPENERS.contains(&lw.as_str())
                 && !NOT_MODIFIERS.contains(&lw.as_str())
                 && !GENERIC_GROUPS.contains(&lw.as_str())
+                // A participle is the verb of a clause, not a modifier:
+                // "killing four residents" names the residents.
+                && !lw.ends_with("ing")
                 && !lw.ends_with("ed")
                     | matches!(lw.as_str(), "armed" | "unidentified" | "suspected" | "masked" | "allied");
             if !modifier || MONTH_NAMES.contains(&pw) || WEEKDAYS.contains(&pw) {
@@ -414,6 +417,16 @@ mod tests {
             actors(s, &[("Turkey", "place"), ("Syrian", "place")], &[]),
             ["Turkey’s army", "Syrian state media"]
         );
+    }
+
+    #[test]
+    fn a_participle_is_not_part_of_a_group() {
+        let s = "A missile hit the city, killing four residents.";
+        let found: Vec<String> = actor_spans(s, &[], &[]).into_iter().map(|(_, a)| a).collect();
+        assert_eq!(found, ["four residents"]);
+        let s = "Suspected armed gunmen attacked the village.";
+        let found: Vec<String> = actor_spans(s, &[], &[]).into_iter().map(|(_, a)| a).collect();
+        assert_eq!(found, ["Suspected armed gunmen"]);
     }
 
     #[test]

@@ -243,7 +243,11 @@ impl Row for PlaceRow {
         Field::new("event_count", FieldType::Integer, "events drawn at the place"),
         Field::new("first_event_date", FieldType::Date, "earliest event_date"),
         Field::new("last_event_date", FieldType::Date, "latest event_date"),
-        Field::new("event_types", FieldType::String, "the event types seen there, sorted, separated by '; '"),
+        Field::new(
+            "event_types",
+            FieldType::String,
+            "the event classes (`event_class`) seen there, sorted, separated by '; '",
+        ),
     ];
 }
 
@@ -585,7 +589,8 @@ mod tests {
             readme[start..]
                 .lines()
                 .skip(1)
-                .take_while(|l| !l.starts_with("## "))
+                // Up to the next heading: a subsection (events in the JSONL) is not the layer.
+                .take_while(|l| !l.starts_with("#"))
                 .filter(|l| l.starts_with("| `"))
                 .map(str::to_string)
                 .collect()
