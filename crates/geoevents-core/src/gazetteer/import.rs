@@ -18,6 +18,7 @@
 use super::record::{Kind, PlaceRecord};
 use super::writer::{BuildStats, GazetteerWriter};
 use super::GazetteerError;
+use crate::ingest::BINARY_PROBE;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -28,16 +29,16 @@ pub const DUMP_COLUMNS: usize = 19;
 /// The import's errors are the gazetteer domain's.
 pub type ImportError = GazetteerError;
 
-/// How far into an input NUL bytes are looked for: text never has them.
-const BINARY_PROBE: usize = 8 * 1024;
-
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct ImportReport {
+    /// Records, names and keys written, as [`GazetteerWriter::finish`] counts them.
     pub build: BuildStats,
     /// Lines that were malformed and skipped, by file.
     pub skipped: Vec<(PathBuf, u64, String)>,
+    /// Every malformed line skipped, in all inputs (`skipped` keeps only the first 20).
     pub skipped_total: u64,
+    /// Alternate names joined to an imported place (codes and links such as `iata` or `link` not counted).
     pub alternate_names: u64,
     /// Dump rows whose geonameid an earlier row had: merged into that row.
     pub duplicates: u64,
@@ -101,6 +102,7 @@ fn role_of(path: &Path) -> FileRole {
     }
 }
 
+/// How [`import`] treats bad input and reports progress.
 pub struct ImportOptions {
     /// Stop at the first malformed line instead of skipping it.
     pub strict: bool,
@@ -171,7 +173,7 @@ fn for_each_line(
         }
         let result = match std::str::from_utf8(line) {
             Ok(line) => f(line_no, line),
-            Err(e) => Err(LineError::Malformed(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))),
+            Err(e) => Err(LineError::Malformed(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))),
         };
         if let Err(e) = result {
             let message = match e {
