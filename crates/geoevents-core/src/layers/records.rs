@@ -590,7 +590,7 @@ mod tests {
                 .lines()
                 .skip(1)
                 // Up to the next heading: a subsection (events in the JSONL) is not the layer.
-                .take_while(|l| !l.starts_with("#"))
+                .take_while(|l| !l.starts_with('#'))
                 .filter(|l| l.starts_with("| `"))
                 .map(str::to_string)
                 .collect()
