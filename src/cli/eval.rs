@@ -1,5 +1,10 @@
-//! `geoevents eval GOLD.jsonl`: runs extraction on each gold document and
-//! scores it with the standard protocol (see `eval::score`).
+//! `geoevents eval GOLD`: runs extraction on each gold document and scores it.
+//!
+//! Three protocols (`../shared/eval/README.md`), chosen by `--mode` or by the
+//! file's shape: toponyms (JSONL with `toponyms`: the standard protocol of
+//! `geoevents_eval::score`), event locations (JSONL with `locations`:
+//! `geoevents_eval::event_locations`) and ACLED records (a `.csv` file:
+//! `geoevents_eval::acled`).
 
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use geoevents_core::gazetteer::Gazetteer;
@@ -21,11 +26,27 @@ pub enum Counted {
     Literal,
 }
 
+/// Which protocol scores the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// From the file: `.csv` is ACLED records, JSONL with `locations` event locations, else toponyms.
+    Auto,
+    /// Toponym recognition and resolution (GeoWebNews, GeoVirus, WikToR).
+    Toponyms,
+    /// Where events are drawn (hand-labelled event locations).
+    Events,
+    /// ACLED records: location, types and fatalities of each row's event.
+    Acled,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
-    /// A gold corpus in the JSONL format of shared/eval/README.md.
-    #[arg(value_name = "GOLD.jsonl")]
+    /// A gold corpus: JSONL (toponyms or event locations) or an ACLED CSV export, see shared/eval/README.md.
+    #[arg(value_name = "GOLD")]
     pub gold: PathBuf,
+    /// The protocol; `auto` reads it off the file.
+    #[arg(long, value_enum, default_value_t = Mode::Auto)]
+    pub mode: Mode,
     /// Score only gold toponyms that have a GeoNames id (GeoWebNews practice).
     #[arg(long)]
     pub require_geonameid: bool,
@@ -35,6 +56,17 @@ pub struct EvalArgs {
     /// Also list misses, false positives and far-off placements (JSON lines after the scores).
     #[arg(long)]
     pub errors: bool,
+    /// Training only (benches/train_events.py): write each scored row's
+    /// event-model features, gold labels and outcome to this JSONL file.
+    #[arg(long, hide = true, value_name = "OUT.jsonl")]
+    pub dump_features: Option<PathBuf>,
+    /// Training only: read location.model and sub_event.model from this
+    /// folder instead of the built-in event models.
+    #[arg(long, hide = true, value_name = "DIR")]
+    pub event_models: Option<PathBuf>,
+    /// Training only: score only the rows whose ids this file lists, one a line.
+    #[arg(long, hide = true, value_name = "IDS.txt")]
+    pub ids: Option<PathBuf>,
     /// Whether predictions that match no gold span count as false positives.
     /// `auto` ignores them for a corpus that annotates one place per
     /// document (WikToR); precision and F1 are then null.
@@ -85,6 +117,11 @@ fn counted_types(docs: &[GoldDoc], count: Counted) -> (Vec<MentionType>, &'stati
 
 pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
     let gaz = Gazetteer::choose(global.gazetteer.as_deref())?;
+    match resolve_mode(args)? {
+        Mode::Events => return super::eval_events::run_locations(&gaz, args),
+        Mode::Acled => return super::eval_events::run_acled(&gaz, args),
+        Mode::Toponyms | Mode::Auto => {}
+    }
     let docs = read_gold(&args.gold).map_err(|e| match e {
         GoldError::Io { .. } => CliError::new(Exit::InputUnreadable, e.to_string()),
         GoldError::BadLine { .. } => CliError::bad_input(e.to_string()),
@@ -152,4 +189,22 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> CliResult {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The protocol for `args`: as asked, or read off the file (extension `.csv`:
+/// ACLED; else the first non-blank JSON line: `locations` means event locations).
+fn resolve_mode(args: &EvalArgs) -> Result<Mode, CliError> {
+    if args.mode != Mode::Auto {
+        return Ok(args.mode);
+    }
+    if args.gold.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        return Ok(Mode::Acled);
+    }
+    let file = std::fs::File::open(&args.gold)
+        .map_err(|e| CliError::new(Exit::InputUnreadable, format!("{}: {e}", args.gold.display())))?;
+    let first = std::io::BufRead::lines(std::io::BufReader::new(file))
+        .map_while(Result::ok)
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    Ok(if geoevents_eval::event_locations::looks_like_locations(&first) { Mode::Events } else { Mode::Toponyms })
 }

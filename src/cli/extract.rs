@@ -3,10 +3,12 @@
 
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
+use geoevents_core::events::merge::{merge, merged_ids, MergeKey};
+use geoevents_core::events::Modality;
 use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::ingest::{read_inputs, Document, IngestError, InputFormat, ReadOptions};
 use geoevents_core::layers::areas::BuiltinAreas;
-use geoevents_core::layers::records::{areas_layer, events_layer, places_layer, DocumentResult};
+use geoevents_core::layers::records::{areas_layer, events_layer_drawing, places_layer, DocumentResult};
 use geoevents_core::layers::{write_layer_set, AnyLayer, LayerFormat, SetOptions};
 use geoevents_core::pipeline::{extract_batch, Extraction};
 use geoevents_core::resolve::SourcePriors;
@@ -66,6 +68,31 @@ pub struct ExtractArgs {
     /// places it writes about.
     #[arg(long)]
     pub no_source_prior: bool,
+    /// Which event modalities the layers draw (reported, planned, threatened, hypothetical, denied).
+    #[arg(long, value_name = "MODALITY", value_delimiter = ',', default_value = "reported")]
+    pub draw: Vec<DrawModality>,
+}
+
+/// An event modality, as `--draw` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DrawModality {
+    Reported,
+    Planned,
+    Threatened,
+    Hypothetical,
+    Denied,
+}
+
+impl From<DrawModality> for Modality {
+    fn from(m: DrawModality) -> Modality {
+        match m {
+            DrawModality::Reported => Modality::Reported,
+            DrawModality::Planned => Modality::Planned,
+            DrawModality::Threatened => Modality::Threatened,
+            DrawModality::Hypothetical => Modality::Hypothetical,
+            DrawModality::Denied => Modality::Denied,
+        }
+    }
 }
 
 /// Documents are geoparsed in parallel in batches of about this many bytes;
@@ -106,11 +133,21 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
             eprintln!("geoevents: removed the stale temporary file {}", removed.display());
         }
     }
-    let mut sink = if want_jsonl {
+    let sink = if want_jsonl {
         Some(Sink::open(args.output.as_deref()).map_err(|e| CliError::output(&out_path, e))?)
     } else {
         None
     };
+    let modalities: Vec<Modality> = args.draw.iter().map(|m| Modality::from(*m)).collect();
+    // The JSONL is staged in a temporary file while the documents stream, with
+    // only compact merge keys kept, then copied to the output with each drawn
+    // event's `merged_into` filled in (cross-article merging needs them all).
+    let mut staged = if want_jsonl {
+        Some(std::io::BufWriter::new(tempfile::tempfile().map_err(|e| CliError::output(&out_path, e))?))
+    } else {
+        None
+    };
+    let mut merge_keys: Vec<MergeKey> = Vec::new();
     let opts = ReadOptions { format: args.input_format, max_document_bytes: args.max_document_bytes };
 
     // What the layers need of every document, kept once it is written out.
@@ -121,11 +158,14 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     let (mut documents, mut skipped) = (0u64, 0u64);
     let keep = layers_dir.is_some();
     let mut priors = (!args.no_source_prior).then(SourcePriors::default);
-    let mut flush = |batch: &mut Vec<Document>, sink: &mut Option<Sink>| -> Result<(), CliError> {
+    let mut flush = |batch: &mut Vec<Document>,
+                     sink: &mut Option<std::io::BufWriter<std::fs::File>>|
+     -> Result<(), CliError> {
         let done: Vec<Extraction> = extract_batch(&gaz, batch, priors.as_mut());
         for (doc, mut p) in batch.iter().zip(done) {
             if let Some(sink) = sink.as_mut() {
                 sink.write_all(document_line(doc, &p)?.as_bytes()).map_err(|e| CliError::output(&out_path, e))?;
+                merge_keys.extend(p.events.iter().filter(|e| e.is_drawn_with(&modalities)).filter_map(MergeKey::of));
             }
             if keep {
                 p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
@@ -143,7 +183,7 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
                 batch.push(doc);
                 if batch_bytes >= BATCH_BYTES {
                     batch_bytes = 0;
-                    if let Err(e) = flush(&mut batch, &mut sink) {
+                    if let Err(e) = flush(&mut batch, &mut staged) {
                         failure = Some(e);
                         return ControlFlow::Break(());
                     }
@@ -163,12 +203,16 @@ pub fn run(global: &GlobalArgs, args: &ExtractArgs) -> CliResult {
     if let Some(e) = failure {
         return Err(e);
     }
-    flush(&mut batch, &mut sink)?;
-    if let Some(sink) = sink {
+    flush(&mut batch, &mut staged)?;
+    if let (Some(mut sink), Some(staged)) = (sink, staged) {
+        // Only events merged with another article's get `merged_into`.
+        let groups: Vec<_> = merge(&merge_keys).into_iter().filter(|g| g.num_articles > 1).collect();
+        let merged = merged_ids(&groups);
+        copy_with_merges(staged, &mut sink, &merged).map_err(|e| CliError::output(&out_path, e))?;
         sink.finish().map_err(|e| CliError::output(&out_path, e))?;
     }
     if let Some(dir) = layers_dir {
-        let written = write_map_layers(&gaz, &dir, &layer_formats, &kept)?;
+        let written = write_map_layers(&gaz, &dir, &layer_formats, &kept, &modalities)?;
         eprintln!("geoevents: {written}");
     }
     if skipped > 0 || args.skip_bad {
@@ -198,20 +242,67 @@ impl std::fmt::Display for LayersWritten {
     }
 }
 
+/// Copies the staged JSONL to `out`, setting `merged_into` on every event
+/// that took part in merging (a line whose events did not is copied as is).
+fn copy_with_merges(
+    staged: std::io::BufWriter<std::fs::File>,
+    out: &mut Sink,
+    merged: &std::collections::BTreeMap<String, String>,
+) -> std::io::Result<()> {
+    use std::io::{BufRead, Seek};
+    let mut file = staged.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+    file.seek(std::io::SeekFrom::Start(0))?;
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line?;
+        // Parse only the lines that hold a merged event's id.
+        let holds_merged = line.match_indices("\"id\":\"").any(|(at, m)| {
+            let from = at + m.len();
+            line.get(from..from + 16).is_some_and(|id| merged.contains_key(id))
+        });
+        if !holds_merged {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+            continue;
+        }
+        let mut value: serde_json::Value = serde_json::from_str(&line).map_err(std::io::Error::other)?;
+        let mut changed = false;
+        if let Some(events) = value.get_mut("events").and_then(serde_json::Value::as_array_mut) {
+            for e in events {
+                let id = e.get("id").and_then(serde_json::Value::as_str).and_then(|id| merged.get(id)).cloned();
+                if let (Some(target), Some(obj)) = (id, e.as_object_mut()) {
+                    obj.insert("merged_into".into(), serde_json::Value::String(target));
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            serde_json::to_writer(&mut *out, &value).map_err(std::io::Error::other)?;
+            out.write_all(b"\n")?;
+        } else {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes the events, places and areas layers, their QGIS styles and
 /// `index.html` into `dir` as one set: all of them replace the previous
 /// files together, or none does (see `geoevents_core::layers::staging`).
-/// Shared by `extract` and `run` (which rebuilds the layers from its state).
+/// Draws the events of the given modalities. Shared by `extract` and `run`
+/// (which rebuilds the layers from its state).
 pub fn write_map_layers(
     gaz: &Gazetteer,
     dir: &std::path::Path,
     formats: &[LayerFormat],
     kept: &[Extraction],
+    modalities: &[Modality],
 ) -> Result<LayersWritten, CliError> {
     let docs: Vec<DocumentResult<'_>> =
         kept.iter().map(|p| DocumentResult { toponyms: &p.toponyms, events: &p.events }).collect();
     let shapes = BuiltinAreas::new(gaz);
-    let (events, places, areas) = (events_layer(&docs), places_layer(&docs), areas_layer(&docs, &shapes));
+    let (events, places, areas) =
+        (events_layer_drawing(&docs, modalities), places_layer(&docs), areas_layer(&docs, &shapes));
     let colours = geoevents_core::layers::records::event_type_colours();
     let options = SetOptions { event_colours: &colours, multi: &[&geoevents_gpkg::GpkgWriter], web_page: true };
     let layers: [&dyn AnyLayer; 3] = [&events, &places, &areas];

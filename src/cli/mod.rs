@@ -2,6 +2,7 @@
 //! arguments and turns the outcome into a process exit code.
 
 pub mod eval;
+pub mod eval_events;
 pub mod extract;
 pub mod gazetteer;
 pub mod geocode;

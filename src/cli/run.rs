@@ -14,6 +14,7 @@ use crate::feeds::fetch::{FetchOptions, Fetched, Fetcher, Validators};
 use crate::feeds::FeedError;
 use crate::state::lock::Lock;
 use crate::state::{NewArticle, State};
+use geoevents_core::events::Modality;
 use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::ingest::{article_from_html, decode_html, Document, Origin};
 use geoevents_core::layers::LayerFormat;
@@ -69,6 +70,10 @@ pub struct Config {
     pub every: Option<String>,
     pub cron: Option<String>,
     pub keep: Option<String>,
+    /// Which event modalities the layers draw, as `extract --draw`
+    /// (default `["reported"]`).
+    #[serde(default)]
+    pub draw: Vec<String>,
     #[serde(default)]
     pub fetch: FetchConfig,
     #[serde(default, rename = "feed")]
@@ -117,6 +122,8 @@ pub struct Settings {
     pub output: PathBuf,
     pub state: PathBuf,
     pub formats: Vec<LayerFormat>,
+    /// The modalities drawn (never empty).
+    pub draw: Vec<Modality>,
     pub fetch: FetchOptions,
 }
 
@@ -147,6 +154,21 @@ pub fn load_config(path: &Path) -> Result<Settings, CliError> {
     }
     formats.sort();
     formats.dedup();
+    let mut draw = Vec::new();
+    for m in &config.draw {
+        let modality = Modality::parse(m).ok_or_else(|| {
+            config_error(
+                path,
+                format!("draw: unknown modality {m:?}: expected reported, planned, threatened, hypothetical or denied"),
+            )
+        })?;
+        if !draw.contains(&modality) {
+            draw.push(modality);
+        }
+    }
+    if draw.is_empty() {
+        draw.push(Modality::Reported);
+    }
     let mut names = std::collections::HashSet::new();
     for f in &config.feeds {
         if f.name.trim().is_empty() {
@@ -191,7 +213,7 @@ pub fn load_config(path: &Path) -> Result<Settings, CliError> {
     if let Some(c) = &config.cron {
         c.parse::<croner::Cron>().map_err(|e| config_error(path, format!("cron {c:?}: {e}")))?;
     }
-    Ok(Settings { config, output, state, formats, fetch })
+    Ok(Settings { config, output, state, formats, draw, fetch })
 }
 
 /// The lock file of a state file.
@@ -392,7 +414,9 @@ async fn pass(ctx: &Arc<Ctx>, settings: &Settings, keep: Option<Duration>) -> Re
     let kept: Vec<Extraction> =
         results.into_iter().map(|r| Extraction { toponyms: r.toponyms, events: r.events }).collect();
     let gaz = &ctx.gaz;
-    let written = tokio::task::block_in_place(|| write_map_layers(gaz, &settings.output, &settings.formats, &kept))?;
+    let written = tokio::task::block_in_place(|| {
+        write_map_layers(gaz, &settings.output, &settings.formats, &kept, &settings.draw)
+    })?;
     if ctx.progress.is_some() {
         eprintln!(
             "geoevents: {ok} feeds fetched, {failed} failed; {} new and {} changed articles; {written}",
@@ -594,5 +618,30 @@ fn document(
         source: Some(feed.name.clone()),
         published_at: entry.published.clone().or(published),
         origin: Origin { path: feed.url.clone(), line: None },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(body: &str) -> Result<Settings, CliError> {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("geoevents.toml");
+        std::fs::write(
+            &path,
+            format!("output = \"out\"\n{body}\n[[feed]]\nname = \"local\"\nurl = \"http://127.0.0.1:9/feed.xml\"\n"),
+        )
+        .expect("write the configuration");
+        load_config(&path)
+    }
+
+    #[test]
+    fn draw_defaults_to_reported_and_reads_modalities() {
+        assert_eq!(settings("").expect("valid").draw, [Modality::Reported]);
+        let s = settings("draw = [\"planned\", \"reported\", \"planned\"]").expect("valid");
+        assert_eq!(s.draw, [Modality::Planned, Modality::Reported]);
+        let Err(e) = settings("draw = [\"rumoured\"]") else { panic!("an unknown modality was accepted") };
+        assert!(e.to_string().contains("rumoured"), "{e}");
     }
 }

@@ -27,19 +27,30 @@ fn event<'a>(events: &'a [Value], place: &str, words: &str) -> &'a Value {
 fn the_sample_article_becomes_dated_typed_events_and_areas() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("layers");
-    run_cmd(geoevents().arg("extract").arg(fixture("articles/erbil-offensive.txt")).arg("--layers").arg(&out)).ok();
+    run_cmd(
+        geoevents()
+            .arg("extract")
+            .arg(fixture("articles/erbil-offensive.txt"))
+            .arg("--layers")
+            .arg(&out)
+            .arg("--draw")
+            .arg("reported,planned"),
+    )
+    .ok();
 
     let events = layer(&out, "events");
     // Published Saturday 30 November 2024 (the article's date line).
     let aleppo = &event(&events, "Aleppo", "entered Aleppo")["properties"];
     assert_eq!(aleppo["event_date"], "2024-11-29", "{aleppo}");
-    assert!(matches!(aleppo["event_type"].as_str(), Some("territorial_change" | "armed_clash")), "{aleppo}");
+    assert_eq!(aleppo["acled_sub_event_type"], "Non-state actor overtakes territory", "{aleppo}");
     let border = &event(&events, "Iraq", "sealed its border")["properties"];
     assert_eq!(border["event_date"], "2024-11-30", "{border}");
-    assert_eq!(border["event_type"], "border_closure", "{border}");
+    assert_eq!(border["event_class"], "strategic_developments", "{border}");
+    assert_eq!(border["geo_precision"], "country", "{border}");
     let visit = &event(&events, "Damascus", "set to visit")["properties"];
     assert_eq!(visit["event_date"], "2024-12-01", "{visit}");
-    assert_eq!(visit["event_type"], "diplomacy", "{visit}");
+    assert_eq!(visit["event_class"], "diplomacy", "{visit}");
+    assert_eq!(visit["modality"], "planned", "{visit}");
     // "the two main backers of Damascus" is a metonym: not drawn as a happening there.
     assert!(
         !events.iter().any(|e| e["properties"]["place_name"] == "Damascus"

@@ -27,7 +27,7 @@ use std::time::Instant;
 struct EventRow {
     event_date: Option<String>,
     published_at: Option<String>,
-    event_type: String,
+    event_class: String,
     place_name: String,
     mention_text: String,
     #[serde(serialize_with = "finite")]
@@ -40,7 +40,7 @@ impl Row for EventRow {
     const FIELDS: &'static [Field] = &[
         Field::new("event_date", FieldType::Date, "day of the event"),
         Field::new("published_at", FieldType::DateTime, "publication time, UTC"),
-        Field::new("event_type", FieldType::String, "what happened"),
+        Field::new("event_class", FieldType::String, "what happened"),
         Field::new("place_name", FieldType::String, "the place"),
         Field::new("mention_text", FieldType::String, "the words in the text"),
         Field::new("confidence", FieldType::Real, "0..1"),
@@ -152,7 +152,7 @@ fn sample_layers() -> Sample {
             EventRow {
                 event_date: Some(s(day)),
                 published_at: Some(s(published)),
-                event_type: s(kind),
+                event_class: s(kind),
                 place_name: s(place),
                 mention_text: s(text),
                 confidence: conf,
@@ -811,7 +811,7 @@ fn layers_many_features() {
     sample.events.features.clear();
     for i in 0..30_000 {
         let mut row = template.clone();
-        row.event_type = s(["attack", "advance", "protest"][i % 3]);
+        row.event_class = s(["attack", "advance", "protest"][i % 3]);
         let (lon, lat) = (-180.0 + (i as f64 * 0.0123) % 360.0, -60.0 + (i as f64 * 0.0071) % 120.0);
         sample.events.push(format!("ev-{i}"), Geometry::point(lon, lat), row);
     }

@@ -6,6 +6,7 @@
 
 mod article_map;
 mod eval;
+mod events;
 mod extract;
 mod feeds;
 mod gazetteer;

@@ -28,14 +28,14 @@ fn point(id: &str, lon: f64, lat: f64, properties: Value) -> Value {
     json!({"type": "Feature", "id": id, "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": properties})
 }
 
-fn event(id: &str, lon: f64, lat: f64, event_type: &str, date: Option<&str>, title: &str, metonym: bool) -> Value {
+fn event(id: &str, lon: f64, lat: f64, event_class: &str, date: Option<&str>, title: &str, metonym: bool) -> Value {
     point(
         id,
         lon,
         lat,
         json!({
             "id": id, "doc_id": "doc-1", "event_date": date, "date_precision": date.map(|_| "day"),
-            "event_type": event_type, "event_type_cues": [], "actors": ["rebels"], "place_name": "Aleppo",
+            "event_class": event_class, "event_type_cues": [], "actors": ["rebels"], "place_name": "Aleppo",
             "mention_text": "Aleppo", "country_code": "SY", "is_metonym": metonym, "lat": lat, "lon": lon,
             "source_url": "javascript:alert(2)", "source_name": "The Paper", "title": title,
             "snippet": format!("Something happened. {BREAKOUT}")
@@ -51,9 +51,9 @@ fn collection(features: Vec<Value>) -> String {
 /// places, one area.
 fn sample() -> (String, String, String) {
     let events = collection(vec![
-        event("ev-aleppo", 37.16, 36.20, "territorial_change", Some("2024-11-29"), "Rebels enter Aleppo", false),
-        event("ev-xss", 36.72, 34.73, "attack", Some("2024-11-30"), XSS, false),
-        event("ev-damascus", 36.29, 33.51, "attack", Some("2024-12-01"), "Strikes near Damascus", false),
+        event("ev-aleppo", 37.16, 36.20, "strategic_developments", Some("2024-11-29"), "Rebels enter Aleppo", false),
+        event("ev-xss", 36.72, 34.73, "battles", Some("2024-11-30"), XSS, false),
+        event("ev-damascus", 36.29, 33.51, "battles", Some("2024-12-01"), "Strikes near Damascus", false),
     ]);
     let places = collection(vec![
         point("geonames:170063", 37.16, 36.20, json!({"place_name": "Aleppo", "mention_count": 3})),
@@ -321,7 +321,7 @@ fn assert_sample_drawn(doc: &Document) {
     assert_eq!(status(doc, "countries"), countries.to_string());
     // The legend: two types with their colours; the count.
     let legend: Vec<String> = doc.select(".ge-legend label").iter().map(|l| l.text().trim().to_string()).collect();
-    assert_eq!(legend, ["attack", "territorial_change"]);
+    assert_eq!(legend, ["Battles", "Strategic developments"]);
     assert_eq!(doc.select(".ge-count").text().trim(), "3 of 3 events shown");
     assert!(!doc.select(".ge-note").exists(), "{}", doc.select(".ge-note").text());
     // The layer switches.
@@ -335,6 +335,22 @@ fn assert_sample_drawn(doc: &Document) {
 }
 
 // ------------------------------------------------------------------ tests
+
+/// The page colours and labels each event class as the QGIS styles do
+/// (`EventClass::colour`, `EventClass::label`), in the legend order of
+/// `EventClass::ALL`: the template's table must list exactly those.
+#[test]
+fn web_page_class_colours_match_the_qgis_styles() {
+    let template = geoevents_core::layers::web::TEMPLATE;
+    let mut from = template.find("var CLASSES = [").expect("the template has its class table");
+    for class in geoevents_core::events::EventClass::ALL {
+        let row = format!("[{:?}, {:?}, {:?}]", class.as_str(), class.label(), class.colour());
+        let at = template[from..].find(&row).unwrap_or_else(|| panic!("{row} missing or out of order"));
+        from += at + row.len();
+    }
+    let rest = &template[from..];
+    assert!(rest.starts_with(",\n  ];"), "the template lists more classes than EventClass::ALL");
+}
 
 #[test]
 #[ignore = "needs Chromium (headless): see README"]

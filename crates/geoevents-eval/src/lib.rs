@@ -7,6 +7,9 @@
 //! precision / recall / F1, and distance figures (acc@161, mean and median
 //! km, AUC) over matched toponyms and end to end. [`partial`] scores a corpus
 //! that annotates only some places (WikToR) without false positives.
+//! [`event_locations`] and [`acled`] score events: where they are drawn
+//! (span overlap with the hand-labelled event locations) and ACLED records
+//! (distance, types, fatalities).
 //!
 //! ```
 //! use geoevents_eval::{Accumulator, GoldToponym, Predicted, ScoreOptions};
@@ -19,6 +22,8 @@
 //! assert_eq!((scores.tp, scores.f1, scores.acc161), (1, 1.0, Some(1.0)));
 //! ```
 
+pub mod acled;
+pub mod event_locations;
 pub mod gold;
 pub mod partial;
 pub mod score;

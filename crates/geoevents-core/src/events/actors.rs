@@ -139,6 +139,69 @@ pub fn document_acronyms(text: &str) -> Vec<String> {
 /// `mentions` are the place mentions in the sentence; `known_acronyms` come
 /// from [`document_acronyms`].
 pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, a) in named_actor_spans(sentence, mentions, known_acronyms) {
+        if !out.contains(&a) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Generic groups that act in news reports, written in lower case: "security
+/// forces", "unidentified gunmen", "protesters".
+#[rustfmt::skip]
+pub const GENERIC_GROUPS: &[&str] = &[
+    "protesters", "protestors", "demonstrators", "police", "policemen", "soldiers", "troops", "rebels",
+    "militants", "gunmen", "gunman", "fighters", "forces", "insurgents", "residents", "villagers", "civilians",
+    "students", "workers", "farmers", "assailants", "attackers", "jihadists", "terrorists", "army", "military",
+    "settlers", "tribesmen", "activists", "rioters", "mob", "militia", "militiamen", "guerrillas", "bandits",
+    "herders", "youths", "crowd", "supporters", "members", "traders", "doctors", "teachers", "nurses",
+];
+
+/// Every actor of `sentence` with its byte offset, in text order: the named
+/// actors of [`sentence_actors`], then generic groups ("security forces",
+/// "Islamist fighters") not inside a named one. Repeats are kept (each
+/// occurrence has its offset).
+pub fn actor_spans(sentence: &str, mentions: &[MentionSpan], known_acronyms: &[String]) -> Vec<(usize, String)> {
+    let mut found = named_actor_spans(sentence, mentions, known_acronyms);
+    let toks = tokens(sentence);
+    let covered = |at: usize, found: &[(usize, String)]| found.iter().any(|(s, a)| *s <= at && at < s + a.len());
+    let mut generic = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        let w = &sentence[t.start..t.end];
+        if t.kind != TokKind::Word || !GENERIC_GROUPS.contains(&w.to_lowercase().as_str()) || covered(t.start, &found) {
+            continue;
+        }
+        // Up to two modifiers: "pro-Houthi forces", "Islamist fighters", "unidentified armed men".
+        let mut start = i;
+        while start > 0 && i - start < 2 {
+            let p = &toks[start - 1];
+            let pw = &sentence[p.start..p.end];
+            let lw = pw.to_lowercase();
+            let modifier = p.kind == TokKind::Word
+                && !OPENERS.contains(&lw.as_str())
+                && !NOT_MODIFIERS.contains(&lw.as_str())
+                && !GENERIC_GROUPS.contains(&lw.as_str())
+                // A participle is the verb of a clause, not a modifier:
+                // "killing four residents" names the residents.
+                && !lw.ends_with("ing")
+                && !lw.ends_with("ed")
+                    | matches!(lw.as_str(), "armed" | "unidentified" | "suspected" | "masked" | "allied");
+            if !modifier || MONTH_NAMES.contains(&pw) || WEEKDAYS.contains(&pw) {
+                break;
+            }
+            start -= 1;
+        }
+        let s0 = toks[start].start;
+        generic.push((s0, sentence[s0..t.end].to_string()));
+    }
+    found.extend(generic);
+    found.sort_by_key(|(s, _)| *s);
+    found
+}
+
+fn named_actor_spans(sentence: &str, mentions: &[MentionSpan], known_acronyms: &[String]) -> Vec<(usize, String)> {
     let toks = tokens(sentence);
     let text = |t: &Tok| &sentence[t.start..t.end];
     // A mention blocks the words it covers from their start ("Turkey" in
@@ -284,13 +347,7 @@ pub fn sentence_actors(sentence: &str, mentions: &[MentionSpan], known_acronyms:
     }
 
     found.sort_by_key(|(s, _)| *s);
-    let mut out: Vec<String> = Vec::new();
-    for (_, a) in found {
-        if !out.contains(&a) {
-            out.push(a);
-        }
-    }
-    out
+    found
 }
 
 #[cfg(test)]
@@ -360,6 +417,16 @@ mod tests {
             actors(s, &[("Turkey", "place"), ("Syrian", "place")], &[]),
             ["Turkey’s army", "Syrian state media"]
         );
+    }
+
+    #[test]
+    fn a_participle_is_not_part_of_a_group() {
+        let s = "A missile hit the city, killing four residents.";
+        let found: Vec<String> = actor_spans(s, &[], &[]).into_iter().map(|(_, a)| a).collect();
+        assert_eq!(found, ["four residents"]);
+        let s = "Suspected armed gunmen attacked the village.";
+        let found: Vec<String> = actor_spans(s, &[], &[]).into_iter().map(|(_, a)| a).collect();
+        assert_eq!(found, ["Suspected armed gunmen"]);
     }
 
     #[test]

@@ -59,82 +59,52 @@
 //! "Araghchi is set to visit Damascus on Sunday" it is future.
 
 use crate::text::sentences::{tokens, Tok, TokKind};
-use std::fmt;
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 
-/// A calendar date (proleptic Gregorian).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
+/// A calendar date (proleptic Gregorian), always within [`MIN_YEAR`]..=[`MAX_YEAR`].
+pub type Date = NaiveDate;
+
+/// The first year a date may have: year 0 and BCE dates are not news.
+pub const MIN_YEAR: i32 = 1;
+/// The last year a date may have: four digits, as `YYYY-MM-DD` prints.
+pub const MAX_YEAR: i32 = 9999;
+
+/// Why a date is null although the text or metadata had one.
+const OUT_OF_RANGE: &str = "out of range (dates are kept within 0001-01-01..9999-12-31)";
+
+/// `d` when its year is within [`MIN_YEAR`]..=[`MAX_YEAR`]: every date is
+/// checked with this where it enters (published_at, datelines, explicit
+/// dates, relative arithmetic), so nothing later meets a year 0 or 10000.
+pub fn in_range(d: NaiveDate) -> Option<NaiveDate> {
+    (MIN_YEAR..=MAX_YEAR).contains(&d.year()).then_some(d)
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+/// A valid calendar date in range.
+pub fn ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+    NaiveDate::from_ymd_opt(year, month, day).and_then(in_range)
 }
 
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
+/// `d` plus `n` days (negative: earlier), `None` out of range.
+fn add_days(d: Date, n: i64) -> Option<Date> {
+    let shifted =
+        if n >= 0 { d.checked_add_days(Days::new(n as u64)) } else { d.checked_sub_days(Days::new(n.unsigned_abs())) };
+    shifted.and_then(in_range)
 }
 
-impl Date {
-    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
-        (day >= 1 && day <= days_in_month(year, month)).then_some(Date { year, month, day })
-    }
-
-    /// Days since 1970-01-01 (H. Hinnant's algorithm).
-    pub fn days(self) -> i64 {
-        let y = if self.month <= 2 { self.year as i64 - 1 } else { self.year as i64 };
-        let era = if y >= 0 { y } else { y - 399 } / 400;
-        let yoe = y - era * 400;
-        let mp = (self.month as i64 + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + self.day as i64 - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146097 + doe - 719468
-    }
-
-    pub fn from_days(z: i64) -> Date {
-        let z = z + 719468;
-        let era = if z >= 0 { z } else { z - 146096 } / 146097;
-        let doe = z - era * 146097;
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + (month <= 2) as i64) as i32;
-        Date { year, month, day }
-    }
-
-    pub fn add_days(self, n: i64) -> Date {
-        Date::from_days(self.days() + n)
-    }
-
-    /// 0 = Monday ... 6 = Sunday.
-    pub fn weekday(self) -> u32 {
-        (self.days() + 3).rem_euclid(7) as u32
-    }
-
-    fn monday(self) -> Date {
-        self.add_days(-(self.weekday() as i64))
-    }
-
-    fn first_of_month_offset(self, months: i32) -> Date {
-        let idx = self.year * 12 + self.month as i32 - 1 + months;
-        Date { year: idx.div_euclid(12), month: idx.rem_euclid(12) as u32 + 1, day: 1 }
-    }
+/// The Monday of `d`'s ISO week.
+fn monday(d: Date) -> Option<Date> {
+    add_days(d, -(d.weekday().num_days_from_monday() as i64))
 }
 
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
+/// The 1st of the month `months` away from `d`'s month.
+fn first_of_month_offset(d: Date, months: i32) -> Option<Date> {
+    let first = d.with_day(1)?;
+    let shifted = if months >= 0 {
+        first.checked_add_months(Months::new(months as u32))
+    } else {
+        first.checked_sub_months(Months::new(months.unsigned_abs()))
+    };
+    shifted.and_then(in_range)
 }
 
 pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -176,10 +146,20 @@ impl Precision {
 /// A parsed `published_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
-    /// The calendar date as written (before conversion to UTC).
+    /// The calendar date as written (before conversion to UTC): the day
+    /// relative expressions count from.
     pub local_date: Date,
     /// `YYYY-MM-DDTHH:MM:SSZ`, or `YYYY-MM-DD` when no time was given.
     pub utc: String,
+}
+
+/// Why a `published_at` gave no date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishedProblem {
+    /// Not a date in any accepted form.
+    Unparsable,
+    /// A date, but outside 0001..9999 (before or after conversion to UTC).
+    OutOfRange,
 }
 
 /// The date relative expressions are resolved against.
@@ -198,28 +178,91 @@ pub struct EventDate {
     pub rule: String,
 }
 
+/// A document's publication date and the reference for relative dates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    /// `published_at` in UTC (see [`Published::utc`]); null when absent,
+    /// unparsable or out of range.
+    pub utc: Option<String>,
+    pub reference: Option<Reference>,
+    /// Set when `published_at` was given but gave no date: said in the
+    /// event's `date_rule` when the fallback is used.
+    pub problem: Option<PublishedProblem>,
+}
+
 /// The publication date of a document: `published_at` parsed (and the UTC
 /// form to report), else a date in the first 300 characters of `text`.
-pub fn publication(published_at: Option<&str>, text: &str) -> (Option<String>, Option<Reference>) {
-    if let Some(p) = published_at.and_then(parse_published_at) {
-        return (Some(p.utc), Some(Reference { date: p.local_date, from_text: false }));
+pub fn publication(published_at: Option<&str>, text: &str) -> Publication {
+    let mut problem = None;
+    if let Some(raw) = published_at.filter(|s| !s.trim().is_empty()) {
+        match parse_published_at(raw) {
+            Ok(p) => {
+                return Publication {
+                    utc: Some(p.utc),
+                    reference: Some(Reference { date: p.local_date, from_text: false }),
+                    problem: None,
+                }
+            }
+            Err(e) => problem = Some(e),
+        }
     }
     let head_end = text.char_indices().nth(300).map_or(text.len(), |(b, _)| b);
     let reference = find_full_date(&text[..head_end], true).map(|date| Reference { date, from_text: true });
-    (None, reference)
+    Publication { utc: None, reference, problem }
 }
 
-/// Parses a `published_at` value (see the module documentation).
-pub fn parse_published_at(s: &str) -> Option<Published> {
+fn published(local: NaiveDateTime, utc: DateTime<Utc>) -> Result<Published, PublishedProblem> {
+    let local_date = in_range(local.date()).ok_or(PublishedProblem::OutOfRange)?;
+    in_range(utc.date_naive()).ok_or(PublishedProblem::OutOfRange)?;
+    Ok(Published { local_date, utc: utc.to_rfc3339_opts(SecondsFormat::Secs, true) })
+}
+
+fn with_offset(dt: DateTime<FixedOffset>) -> Result<Published, PublishedProblem> {
+    published(dt.naive_local(), dt.with_timezone(&Utc))
+}
+
+/// ISO 8601 forms RFC 3339 does not accept: offsets `+0300` and `+03`, a
+/// space or `T`, optional seconds and fractions.
+const ISO_WITH_OFFSET: &[&str] =
+    &["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%d %H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z", "%Y-%m-%d %H:%M%#z"];
+/// ISO 8601 local times without an offset: taken as UTC.
+const ISO_NAIVE: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
+
+/// Parses a `published_at` value (see the module documentation): RFC 3339,
+/// RFC 2822 (with the named zones it allows: UT, GMT, EST, EDT, CST, CDT,
+/// MST, MDT, PST, PDT), other ISO 8601 forms, a bare date, or a month-name
+/// date. Fractions of a second are dropped.
+pub fn parse_published_at(s: &str) -> Result<Published, PublishedProblem> {
     let s = s.trim();
-    parse_iso(s).or_else(|| parse_rfc2822(s)).or_else(|| {
-        // A month-name date such as "30 November 2024"; not a broken ISO stamp.
-        if s.as_bytes().get(4) == Some(&b'-') {
-            return None;
+    // "...Z" and "+00:00" spelled as UTC/GMT words after an ISO stamp.
+    let iso =
+        s.strip_suffix(" UTC").or_else(|| s.strip_suffix(" GMT")).map_or_else(|| s.to_string(), |h| format!("{h}Z"));
+    if let Ok(dt) = DateTime::parse_from_rfc3339(&iso) {
+        return with_offset(dt);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(s) {
+        return with_offset(dt);
+    }
+    for f in ISO_WITH_OFFSET {
+        if let Ok(dt) = DateTime::parse_from_str(&iso, f) {
+            return with_offset(dt);
         }
-        let d = find_full_date(s, false)?;
-        Some(Published { local_date: d, utc: d.to_string() })
-    })
+    }
+    for f in ISO_NAIVE {
+        if let Ok(n) = NaiveDateTime::parse_from_str(s, f) {
+            return published(n, n.and_utc());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let d = in_range(d).ok_or(PublishedProblem::OutOfRange)?;
+        return Ok(Published { local_date: d, utc: d.to_string() });
+    }
+    // A month-name date such as "30 November 2024"; not a broken ISO stamp.
+    if s.as_bytes().get(4) == Some(&b'-') {
+        return Err(PublishedProblem::Unparsable);
+    }
+    let d = find_full_date(s, false).ok_or(PublishedProblem::Unparsable)?;
+    Ok(Published { local_date: d, utc: d.to_string() })
 }
 
 fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
@@ -228,92 +271,6 @@ fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
         return None;
     }
     std::str::from_utf8(part).ok()?.parse().ok()
-}
-
-fn utc_string(local: Date, h: u32, m: u32, sec: u32, offset_secs: i64) -> String {
-    let t = local.days() * 86400 + (h * 3600 + m * 60 + sec) as i64 - offset_secs;
-    let d = Date::from_days(t.div_euclid(86400));
-    let r = t.rem_euclid(86400);
-    format!("{d}T{:02}:{:02}:{:02}Z", r / 3600, r % 3600 / 60, r % 60)
-}
-
-/// Parses `+03:00`, `+0300`, `+03`, `Z`, `UTC`, `GMT` or nothing (UTC) to
-/// seconds east of UTC.
-fn parse_offset(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if s.is_empty() || ["z", "utc", "gmt", "ut"].contains(&s.to_ascii_lowercase().as_str()) {
-        return Some(0);
-    }
-    let sign = match s.as_bytes()[0] {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let rest: String = s[1..].chars().filter(|c| *c != ':').collect();
-    let b = rest.as_bytes();
-    let (h, m) = match b.len() {
-        2 => (digits(b, 0, 2)?, 0),
-        4 => (digits(b, 0, 2)?, digits(b, 2, 2)?),
-        _ => return None,
-    };
-    (h <= 23 && m <= 59).then_some(sign * (h as i64 * 3600 + m as i64 * 60))
-}
-
-fn parse_iso(s: &str) -> Option<Published> {
-    let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let date = Date::new(digits(b, 0, 4)? as i32, digits(b, 5, 2)?, digits(b, 8, 2)?)?;
-    if b.len() == 10 {
-        return Some(Published { local_date: date, utc: date.to_string() });
-    }
-    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 16 || b[13] != b':' {
-        return None;
-    }
-    let (h, m) = (digits(b, 11, 2)?, digits(b, 14, 2)?);
-    let mut at = 16;
-    let mut sec = 0;
-    if b.get(at) == Some(&b':') {
-        sec = digits(b, at + 1, 2)?;
-        at += 3;
-        if matches!(b.get(at), Some(b'.' | b',')) {
-            at += 1;
-            while b.get(at).is_some_and(u8::is_ascii_digit) {
-                at += 1;
-            }
-        }
-    }
-    if h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    let offset = parse_offset(&s[at..])?;
-    Some(Published { local_date: date, utc: utc_string(date, h, m, sec.min(59), offset) })
-}
-
-fn parse_rfc2822(s: &str) -> Option<Published> {
-    let mut parts: Vec<&str> = s.split_whitespace().collect();
-    if parts.first().is_some_and(|p| p.ends_with(',')) {
-        parts.remove(0); // "Sat,"
-    }
-    if parts.len() < 4 {
-        return None;
-    }
-    let day: u32 = parts[0].parse().ok()?;
-    let month = month_of(parts[1])?;
-    let year: i32 = parts[2].parse().ok()?;
-    let date = Date::new(year, month, day)?;
-    let hms: Vec<u32> = parts[3].split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let (h, m, sec) = match hms[..] {
-        [h, m] => (h, m, 0),
-        [h, m, s] => (h, m, s),
-        _ => return None,
-    };
-    if h > 23 || m > 59 || sec > 60 || parts.len() > 5 {
-        return None;
-    }
-    let offset = parse_offset(parts.get(4).copied().unwrap_or(""))?;
-    Some(Published { local_date: date, utc: utc_string(date, h, m, sec.min(59), offset) })
 }
 
 /// A month name or abbreviation with a capital letter ("November", "Nov").
@@ -349,14 +306,15 @@ fn year_num(t: &str) -> Option<i32> {
 
 /// The year that puts month/day nearest `r`.
 fn infer_year(month: u32, day: u32, r: Date) -> Option<Date> {
-    (r.year - 1..=r.year + 1).filter_map(|y| Date::new(y, month, day)).min_by_key(|d| (d.days() - r.days()).abs())
+    (r.year() - 1..=r.year() + 1).filter_map(|y| ymd(y, month, day)).min_by_key(|d| (*d - r).num_days().abs())
 }
 
 /// One date expression found in a sentence.
 #[derive(Debug, Clone)]
 struct Found {
     pos: usize,
-    date: Date,
+    /// `None` when the arithmetic left 0001..9999.
+    date: Option<Date>,
     precision: Precision,
     rule: String,
 }
@@ -371,7 +329,7 @@ fn iso_dates(s: &str) -> Vec<(usize, Date)> {
         let boundary_after = b.get(i + 10).is_none_or(|c| !c.is_ascii_digit());
         if boundary_before && boundary_after && b[i + 4] == b'-' && b[i + 7] == b'-' {
             if let (Some(y), Some(m), Some(d)) = (digits(b, i, 4), digits(b, i + 5, 2), digits(b, i + 8, 2)) {
-                if let Some(date) = Date::new(y as i32, m, d) {
+                if let Some(date) = ymd(y as i32, m, d) {
                     out.push((i, date));
                     i += 10;
                     continue;
@@ -391,7 +349,7 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
     };
     let mut out: Vec<Found> = iso_dates(s)
         .into_iter()
-        .map(|(pos, date)| Found { pos, date, precision: Precision::Day, rule: "explicit date".into() })
+        .map(|(pos, date)| Found { pos, date: Some(date), precision: Precision::Day, rule: "explicit date".into() })
         .collect();
     let yearless = |pos: usize, m: u32, d: u32, out: &mut Vec<Found>| {
         if let Some(r) = reference {
@@ -399,7 +357,7 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
                 let from = if r.from_text { "dateline date" } else { "publication date" };
                 out.push(Found {
                     pos,
-                    date,
+                    date: Some(date),
                     precision: Precision::Day,
                     rule: format!("explicit date, year from {from}"),
                 });
@@ -413,8 +371,8 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
         .and_then(|t| year_num(text(t)))
     {
         Some(y) => {
-            if let Some(date) = Date::new(y, m, d) {
-                out.push(Found { pos, date, precision: Precision::Day, rule: "explicit date".into() });
+            if let Some(date) = ymd(y, m, d) {
+                out.push(Found { pos, date: Some(date), precision: Precision::Day, rule: "explicit date".into() });
             }
         }
         None => yearless(pos, m, d, out),
@@ -457,7 +415,7 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
                 } else if let Some(y) = next.and_then(year_num) {
                     // Full month names only: "Mar 2023" is rare, "May 2023" is fine.
                     if MONTHS.contains(&text(t).to_lowercase().as_str()) {
-                        let date = Date { year: y, month: m, day: 1 };
+                        let date = ymd(y, m, 1);
                         out.push(Found {
                             pos: t.start,
                             date,
@@ -472,7 +430,7 @@ fn explicit_dates(s: &str, toks: &[Tok], reference: Option<Reference>) -> Vec<Fo
                 && !is(i + 2, TokKind::Punct, "-")
             {
                 if let Some(y) = toks.get(i + 1).filter(|t| t.kind == TokKind::Num).and_then(|t| year_num(text(t))) {
-                    let date = Date { year: y, month: 1, day: 1 };
+                    let date = ymd(y, 1, 1);
                     out.push(Found { pos: t.start, date, precision: Precision::Year, rule: "explicit year".into() });
                 }
             }
@@ -498,7 +456,7 @@ fn numeric_dates(s: &str, toks: &[Tok]) -> Vec<(usize, Date)> {
                 .flatten()
         };
         if let (Some(a), Some(b), Some(y)) = (small(&w[0]), small(&w[2]), year_num(text(&w[4]))) {
-            if let Some(d) = Date::new(y, b, a).or_else(|| Date::new(y, a, b)) {
+            if let Some(d) = ymd(y, b, a).or_else(|| ymd(y, a, b)) {
                 out.push((w[0].start, d));
             }
         }
@@ -512,7 +470,7 @@ fn find_full_date(s: &str, numeric: bool) -> Option<Date> {
     let mut found: Vec<(usize, Date)> = explicit_dates(s, &toks, None)
         .into_iter()
         .filter(|f| f.precision == Precision::Day)
-        .map(|f| (f.pos, f.date))
+        .filter_map(|f| Some((f.pos, f.date?)))
         .collect();
     if numeric {
         found.extend(numeric_dates(s, &toks));
@@ -531,10 +489,13 @@ const FUTURE_PHRASES: &[&[&str]] = &[
     &["is", "due", "to"], &["are", "due", "to"], &["was", "due", "to"], &["were", "due", "to"],
     &["set", "to"], &["plans", "to"], &["plan", "to"], &["planned", "to"], &["planning", "to"],
     &["intends", "to"], &["intend", "to"], &["expected", "to"], &["scheduled", "to"], &["scheduled", "for"],
-    &["going", "to"], &["be", "held"],
+    &["going", "to"], &["be", "held"], &["threatened", "to"], &["threatens", "to"], &["threatening", "to"],
+    &["vowed", "to"], &["vows", "to"], &["is", "to"], &["are", "to"], &["aims", "to"], &["hopes", "to"],
 ];
+/// Future and conditional forms: what "could hit on Thursday" or "would
+/// leave on Monday" dates is the coming Thursday or Monday.
 #[rustfmt::skip]
-const FUTURE_WORDS: &[&str] = &["will", "shall", "won't"];
+const FUTURE_WORDS: &[&str] = &["will", "shall", "won't", "could", "would", "might", "may", "wouldn't", "couldn't"];
 #[rustfmt::skip]
 const PAST_WORDS: &[&str] = &[
     "said", "told", "was", "were", "had", "has", "have", "did", "went", "came", "took", "fled", "fell", "fought",
@@ -568,7 +529,8 @@ fn tense_markers(s: &str, toks: &[Tok]) -> Vec<(usize, usize, Marker)> {
             i += p.len();
             continue;
         }
-        if FUTURE_WORDS.contains(&w.as_str()) || w.ends_with("'ll") {
+        let raw_lower = s[toks[i].start..toks[i].end].starts_with(char::is_lowercase);
+        if (FUTURE_WORDS.contains(&w.as_str()) && (w != "may" || raw_lower)) || w.ends_with("'ll") {
             out.push((i, i, Marker::Future));
         } else if PAST_WORDS.contains(&w.as_str())
             || (w.len() >= 5 && w.ends_with("ed") && !NOT_PAST.contains(&w.as_str()))
@@ -615,7 +577,7 @@ fn relative_dates(s: &str, toks: &[Tok], r: Reference) -> Vec<Found> {
     };
     let p = r.date;
     let mut out = Vec::new();
-    let mut push = |pos: usize, date: Date, precision: Precision, rule: String| {
+    let mut push = |pos: usize, date: Option<Date>, precision: Precision, rule: String| {
         out.push(Found { pos, date, precision, rule: format!("{rule}{suffix}") });
     };
     let mut i = 0;
@@ -629,15 +591,15 @@ fn relative_dates(s: &str, toks: &[Tok], r: Reference) -> Vec<Found> {
         let next = next.as_deref();
         match (w.as_str(), next) {
             ("day", Some("before")) if word(i + 2).as_deref() == Some("yesterday") => {
-                push(pos, p.add_days(-2), Precision::Day, "day before yesterday".into());
+                push(pos, add_days(p, -2), Precision::Day, "day before yesterday".into());
                 i += 3;
                 continue;
             }
-            ("yesterday", _) => push(pos, p.add_days(-1), Precision::Day, "yesterday".into()),
-            ("last", Some("night")) => push(pos, p.add_days(-1), Precision::Day, "last night".into()),
-            ("today" | "tonight", _) => push(pos, p, Precision::Day, "today".into()),
-            ("this", Some("morning" | "afternoon" | "evening")) => push(pos, p, Precision::Day, "today".into()),
-            ("tomorrow", _) => push(pos, p.add_days(1), Precision::Day, "tomorrow".into()),
+            ("yesterday", _) => push(pos, add_days(p, -1), Precision::Day, "yesterday".into()),
+            ("last", Some("night")) => push(pos, add_days(p, -1), Precision::Day, "last night".into()),
+            ("today" | "tonight", _) => push(pos, Some(p), Precision::Day, "today".into()),
+            ("this", Some("morning" | "afternoon" | "evening")) => push(pos, Some(p), Precision::Day, "today".into()),
+            ("tomorrow", _) => push(pos, add_days(p, 1), Precision::Day, "tomorrow".into()),
             ("last" | "this" | "next", Some(unit @ ("week" | "month" | "year"))) => {
                 let k: i32 = match w.as_str() {
                     "last" => -1,
@@ -645,9 +607,9 @@ fn relative_dates(s: &str, toks: &[Tok], r: Reference) -> Vec<Found> {
                     _ => 1,
                 };
                 let (date, precision) = match unit {
-                    "week" => (p.monday().add_days(7 * k as i64), Precision::Week),
-                    "month" => (p.first_of_month_offset(k), Precision::Month),
-                    _ => (Date { year: p.year + k, month: 1, day: 1 }, Precision::Year),
+                    "week" => (monday(p).and_then(|m| add_days(m, 7 * k as i64)), Precision::Week),
+                    "month" => (first_of_month_offset(p, k), Precision::Month),
+                    _ => (ymd(p.year() + k, 1, 1), Precision::Year),
                 };
                 push(pos, date, precision, format!("{w} {unit}"));
                 i += 2;
@@ -660,32 +622,32 @@ fn relative_dates(s: &str, toks: &[Tok], r: Reference) -> Vec<Found> {
         let raw = raw.strip_suffix("’s").or_else(|| raw.strip_suffix("'s")).unwrap_or(raw);
         if let Some(wd) = WEEKDAYS.iter().position(|d| *d == raw) {
             let name = WEEKDAYS[wd];
-            let pw = p.weekday() as i64;
+            let pw = p.weekday().num_days_from_monday() as i64;
             let wd = wd as i64;
             let prev = i.checked_sub(1).and_then(word);
             let (date, rule) = match prev.as_deref() {
                 Some("last") => {
                     let back = (pw - wd + 6).rem_euclid(7) + 1;
-                    (p.add_days(-back), format!("weekday {name} before publication (last)"))
+                    (add_days(p, -back), format!("weekday {name} before publication (last)"))
                 }
                 Some("next") => {
                     let ahead = (wd - pw + 6).rem_euclid(7) + 1;
-                    (p.add_days(ahead), format!("weekday {name} after publication (next)"))
+                    (add_days(p, ahead), format!("weekday {name} after publication (next)"))
                 }
                 _ if is_future_at(s, toks, i) => {
                     let ahead = (wd - pw).rem_euclid(7);
                     if ahead == 0 {
-                        (p, format!("weekday {name}, publication day (future tense)"))
+                        (Some(p), format!("weekday {name}, publication day (future tense)"))
                     } else {
-                        (p.add_days(ahead), format!("weekday {name} after publication (future tense)"))
+                        (add_days(p, ahead), format!("weekday {name} after publication (future tense)"))
                     }
                 }
                 _ => {
                     let back = (pw - wd).rem_euclid(7);
                     if back == 0 {
-                        (p, format!("weekday {name}, publication day"))
+                        (Some(p), format!("weekday {name}, publication day"))
                     } else {
-                        (p.add_days(-back), format!("weekday {name} before publication"))
+                        (add_days(p, -back), format!("weekday {name} before publication"))
                     }
                 }
             };
@@ -707,7 +669,10 @@ pub fn event_date(sentence: &str, reference: Option<Reference>) -> EventDate {
     let found =
         first(Precision::Day).or_else(relative).or_else(|| first(Precision::Month)).or_else(|| first(Precision::Year));
     if let Some(f) = found {
-        return EventDate { date: Some(f.date), precision: Some(f.precision), rule: f.rule };
+        return match f.date {
+            Some(date) => EventDate { date: Some(date), precision: Some(f.precision), rule: f.rule },
+            None => EventDate { date: None, precision: None, rule: format!("{}: {OUT_OF_RANGE}", f.rule) },
+        };
     }
     match reference {
         Some(r) => EventDate {
@@ -724,7 +689,7 @@ mod tests {
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> Date {
-        Date::new(y, m, day).unwrap()
+        ymd(y, m, day).unwrap()
     }
 
     fn pub_ref(y: i32, m: u32, day: u32) -> Option<Reference> {
@@ -738,14 +703,16 @@ mod tests {
 
     #[test]
     fn calendar_arithmetic() {
-        assert_eq!(d(1970, 1, 1).days(), 0);
-        assert_eq!(d(2024, 11, 30).weekday(), 5); // Saturday
-        assert_eq!(d(2023, 3, 12).weekday(), 6); // Sunday
-        assert_eq!(d(2024, 3, 1).add_days(-1), d(2024, 2, 29));
-        assert_eq!(d(2024, 12, 31).add_days(1), d(2025, 1, 1));
-        assert_eq!(Date::from_days(d(1900, 3, 1).days()), d(1900, 3, 1));
-        assert!(Date::new(2023, 2, 29).is_none());
-        assert_eq!(d(2024, 1, 15).first_of_month_offset(-1), d(2023, 12, 1));
+        assert_eq!(add_days(d(2024, 3, 1), -1), Some(d(2024, 2, 29)));
+        assert_eq!(add_days(d(2024, 12, 31), 1), Some(d(2025, 1, 1)));
+        assert!(ymd(2023, 2, 29).is_none());
+        assert_eq!(first_of_month_offset(d(2024, 1, 15), -1), Some(d(2023, 12, 1)));
+        assert_eq!(monday(d(2024, 11, 30)), Some(d(2024, 11, 25)));
+        // The range is 0001..9999 at every step.
+        assert!(ymd(0, 1, 1).is_none() && ymd(10000, 1, 1).is_none());
+        assert_eq!(add_days(d(1, 1, 1), -1), None);
+        assert_eq!(add_days(d(9999, 12, 31), 1), None);
+        assert_eq!(first_of_month_offset(d(9999, 12, 5), 1), None);
     }
 
     #[test]
@@ -761,27 +728,41 @@ mod tests {
         assert_eq!(parse_published_at("2024-11-30").unwrap().utc, "2024-11-30");
         assert_eq!(parse_published_at("Sat, 30 Nov 2024 10:00:00 +0200").unwrap().utc, "2024-11-30T08:00:00Z");
         assert_eq!(parse_published_at("November 30, 2024").unwrap().utc, "2024-11-30");
-        assert!(parse_published_at("2024-13-30").is_none());
-        assert!(parse_published_at("yesterday").is_none());
-        assert!(parse_published_at("2024-11-30T25:00:00Z").is_none());
+        assert_eq!(parse_published_at("2024-13-30"), Err(PublishedProblem::Unparsable));
+        assert_eq!(parse_published_at("yesterday"), Err(PublishedProblem::Unparsable));
+        assert!(parse_published_at("2024-11-30T25:00:00Z").is_err());
+        // RFC 2822 with the named zones it allows, normalised to UTC.
+        let p = parse_published_at("Sat, 30 Nov 2024 22:30:00 EST").unwrap();
+        assert_eq!(p.utc, "2024-12-01T03:30:00Z");
+        assert_eq!(p.local_date, d(2024, 11, 30), "relative dates count from the writer's day");
+        assert_eq!(parse_published_at("Sun, 01 Dec 2024 08:00:00 EDT").unwrap().utc, "2024-12-01T12:00:00Z");
+        assert_eq!(parse_published_at("Sat, 30 Nov 2024 10:00:00 GMT").unwrap().utc, "2024-11-30T10:00:00Z");
+        assert_eq!(parse_published_at("30 Nov 2024 10:00 UT").unwrap().utc, "2024-11-30T10:00:00Z");
+        assert_eq!(parse_published_at("2024-11-30T10:00:00+03").unwrap().utc, "2024-11-30T07:00:00Z");
+        assert_eq!(parse_published_at("2024-11-30T10:00").unwrap().utc, "2024-11-30T10:00:00Z");
+        assert_eq!(parse_published_at("2024-11-30 10:00:00 UTC").unwrap().utc, "2024-11-30T10:00:00Z");
+        // Out of range: year 0, and a UTC conversion past 9999.
+        assert_eq!(parse_published_at("0000-01-01"), Err(PublishedProblem::OutOfRange));
+        assert_eq!(parse_published_at("0000-06-01T10:00:00Z"), Err(PublishedProblem::OutOfRange));
+        assert_eq!(parse_published_at("9999-12-31T23:00:00-05:00"), Err(PublishedProblem::OutOfRange));
     }
 
     #[test]
     fn publication_falls_back_to_the_dateline() {
         let text = "Syria’s security, Sudani tells Assad\n\n30-11-2024\nRudaw\n\nERBIL - ...";
-        let (utc, r) = publication(None, text);
-        assert_eq!(utc, None);
-        assert_eq!(r, Some(Reference { date: d(2024, 11, 30), from_text: true }));
+        let p = publication(None, text);
+        assert_eq!(p.utc, None);
+        assert_eq!(p.reference, Some(Reference { date: d(2024, 11, 30), from_text: true }));
         // Month first only when day first is impossible.
-        assert_eq!(publication(None, "Posted 11/30/2024").1.unwrap().date, d(2024, 11, 30));
-        assert_eq!(publication(None, "Posted 03.04.2024").1.unwrap().date, d(2024, 4, 3));
-        assert_eq!(publication(None, "BEIRUT, November 30, 2024 (AP)").1.unwrap().date, d(2024, 11, 30));
+        assert_eq!(publication(None, "Posted 11/30/2024").reference.unwrap().date, d(2024, 11, 30));
+        assert_eq!(publication(None, "Posted 03.04.2024").reference.unwrap().date, d(2024, 4, 3));
+        assert_eq!(publication(None, "BEIRUT, November 30, 2024 (AP)").reference.unwrap().date, d(2024, 11, 30));
         // published_at wins over the text; an unparsable one does not.
-        assert_eq!(publication(Some("2024-12-02"), text).1.unwrap().date, d(2024, 12, 2));
-        assert_eq!(publication(Some("soon"), text).1.unwrap().date, d(2024, 11, 30));
+        assert_eq!(publication(Some("2024-12-02"), text).reference.unwrap().date, d(2024, 12, 2));
+        assert_eq!(publication(Some("soon"), text).reference.unwrap().date, d(2024, 11, 30));
         // Beyond 300 characters: nothing.
         let late = format!("{}30 November 2024", "x ".repeat(200));
-        assert_eq!(publication(None, &late), (None, None));
+        assert_eq!(publication(None, &late), Publication { utc: None, reference: None, problem: None });
     }
 
     #[test]
@@ -850,6 +831,32 @@ mod tests {
         // last / next.
         assert_eq!(on("He visited last Saturday.").0, "2024-11-23");
         assert_eq!(on("He visits next Saturday.").0, "2024-12-07");
+    }
+
+    #[test]
+    fn out_of_range_is_null_with_a_reason() {
+        // Year 0 never enters: published_at 0000-01-01 gives no reference.
+        let p = publication(Some("0000-01-01"), "Rebels entered Hama on Friday.");
+        assert_eq!((p.utc, p.reference, p.problem), (None, None, Some(PublishedProblem::OutOfRange)));
+        // Arithmetic that leaves the range: null with the rule and the reason.
+        let e = event_date("Rebels entered Hama on Friday.", Some(Reference { date: d(1, 1, 1), from_text: false }));
+        assert_eq!(e.date, None);
+        assert!(e.rule.starts_with("weekday Friday before publication: out of range"), "{}", e.rule);
+        let e = event_date("Talks resume next year.", Some(Reference { date: d(9999, 3, 1), from_text: false }));
+        assert_eq!((e.date, e.precision), (None, None));
+        assert!(e.rule.contains("out of range"));
+    }
+
+    #[test]
+    fn future_and_conditional_forms_date_forward() {
+        // Publication: Saturday 30 November 2024.
+        assert_eq!(on("Storms could hit the coast on Thursday.").0, "2024-12-05");
+        assert_eq!(on("The strike would close the port on Monday.").0, "2024-12-02");
+        assert_eq!(on("Rebels threatened to attack Hama on Tuesday.").0, "2024-12-03");
+        assert_eq!(on("Rebels attacked Hama on Tuesday.").0, "2024-11-26");
+        // "May" the month is not the modal.
+        assert_eq!(on("Protests may spread on Tuesday.").0, "2024-12-03");
+        assert_eq!(on("Protests began in May and spread on Tuesday.").0, "2024-11-26");
     }
 
     #[test]

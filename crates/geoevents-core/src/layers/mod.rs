@@ -173,7 +173,7 @@ pub const WEB_PAGE_FILE_NAME: &str = "index.html";
 /// What goes into a layer set besides the layers and formats.
 #[derive(Default, Clone, Copy)]
 pub struct SetOptions<'a> {
-    /// The colour of each event type, `(event_type, "#rrggbb")`, in legend
+    /// The colour of each event type, `(event_class, "#rrggbb")`, in legend
     /// order; when empty, the types present take [`qml::PALETTE`] in sorted order.
     pub event_colours: &'a [(&'a str, &'a str)],
     /// The writers of the formats that hold all layers in one file; asking

@@ -9,11 +9,11 @@
 //! them too.
 //!
 //! What each layer gets, decided from its schema ([`style_for`]):
-//! - a field `event_type`: a categorized renderer with one colour per type
+//! - a field `event_class`: a categorized renderer with one colour per type
 //!   and a grey "all other values" class;
 //! - a field `event_date` (Date or DateTime): Temporal Controller settings,
 //!   mode "Single field with date/time", each feature shown for one day;
-//! - a point layer with `place_name` and no `event_type`: labels on
+//! - a point layer with `place_name` and no `event_class`: labels on
 //!   `place_name`, and the marker size growing with `mention_count` when
 //!   there is one;
 //! - a polygon layer with `mention_count`: a graduated fill (a choropleth)
@@ -183,7 +183,7 @@ pub struct Style {
 }
 
 /// The style QGIS should apply to `layer` (see the module docs), with
-/// `event_colours` as the classes of `event_type` (`(type, "#rrggbb")`);
+/// `event_colours` as the classes of `event_class` (`(type, "#rrggbb")`);
 /// when that list is empty, the types present in the layer, sorted, take
 /// the colours of [`PALETTE`] in turn.
 pub fn style_for(layer: &dyn AnyLayer, event_colours: &[(&str, &str)]) -> io::Result<Style> {
@@ -191,7 +191,7 @@ pub fn style_for(layer: &dyn AnyLayer, event_colours: &[(&str, &str)]) -> io::Re
     let shapes = geometry != GeometryType::Point;
     let has = |name: &str| layer.field(name).is_some();
     let mut style = Style { geometry, ..Style::default() };
-    if let Some(i) = layer.fields().iter().position(|f| f.name == "event_type") {
+    if let Some(i) = layer.fields().iter().position(|f| f.name == "event_class") {
         let classes: Vec<(String, String)> = if event_colours.is_empty() {
             let mut types: BTreeSet<String> = BTreeSet::new();
             for k in 0..layer.len() {
@@ -208,7 +208,7 @@ pub fn style_for(layer: &dyn AnyLayer, event_colours: &[(&str, &str)]) -> io::Re
                 .map(|(t, c)| ((*t).to_string(), (*c).to_string()))
                 .collect()
         };
-        style.categories = Some(("event_type".into(), classes));
+        style.categories = Some(("event_class".into(), classes));
     } else if shapes && has("mention_count") {
         style.graduated = Some("mention_count".into());
     }
@@ -327,13 +327,13 @@ pub fn to_qml(style: &Style) -> io::Result<String> {
     Ok(q)
 }
 
-/// The QML of the events layer: categorized on `event_type` with the given
+/// The QML of the events layer: categorized on `event_class` with the given
 /// `(type, "#rrggbb")` classes and an "other" class, Temporal Controller on
 /// `event_date`.
 pub fn events_qml(event_colours: &[(&str, &str)]) -> io::Result<String> {
     to_qml(&Style {
         categories: Some((
-            "event_type".into(),
+            "event_class".into(),
             event_colours.iter().map(|(t, c)| ((*t).to_string(), (*c).to_string())).collect(),
         )),
         temporal_field: Some("event_date".into()),
@@ -349,7 +349,7 @@ mod tests {
     #[test]
     fn output_qml_events_categories_and_temporal() {
         let q = events_qml(&[("attack", "#e41a1c"), ("protest & march", "#377EB8")]).unwrap();
-        assert!(q.contains("type=\"categorizedSymbol\" attr=\"event_type\""));
+        assert!(q.contains("type=\"categorizedSymbol\" attr=\"event_class\""));
         assert!(q.contains("value=\"protest &amp; march\""));
         assert!(q.contains("value=\"228,26,28,255\""));
         assert!(q.contains("value=\"55,126,184,255\""));
@@ -362,12 +362,12 @@ mod tests {
     fn output_qml_style_from_schema() {
         #[derive(serde::Serialize)]
         struct Ev {
-            event_type: String,
+            event_class: String,
             event_date: Option<String>,
         }
         impl Row for Ev {
             const FIELDS: &'static [Field] =
-                &[Field::new("event_type", FieldType::String, ""), Field::new("event_date", FieldType::Date, "")];
+                &[Field::new("event_class", FieldType::String, ""), Field::new("event_date", FieldType::Date, "")];
         }
         #[derive(serde::Serialize)]
         struct Pl {
@@ -387,13 +387,13 @@ mod tests {
         }
         let mut events = Layer::new("events", GeometryType::Point);
         for (i, t) in ["protest", "attack", "protest"].iter().enumerate() {
-            events.push(i.to_string(), Geometry::point(0.0, 0.0), Ev { event_type: (*t).into(), event_date: None });
+            events.push(i.to_string(), Geometry::point(0.0, 0.0), Ev { event_class: (*t).into(), event_date: None });
         }
         let s = style_for(&events, &[]).unwrap();
         assert_eq!(
             s.categories,
             Some((
-                "event_type".into(),
+                "event_class".into(),
                 vec![("attack".into(), PALETTE[0].into()), ("protest".into(), PALETTE[1].into())]
             ))
         );

@@ -14,7 +14,8 @@
 
 use super::layer::{finite, Field, FieldType, Geometry, GeometryType, Layer, Row};
 use crate::events::dates::Precision;
-use crate::events::{Event, EventType, GeoPrecision};
+use crate::events::merge::{merge, MergeKey, MergedEvent};
+use crate::events::{AcledEventType, AcledSubEventType, Event, EventClass, GeoPrecision, Modality};
 use crate::gazetteer::{Kind, PlaceRef};
 use crate::resolve::Toponym;
 use serde::Serialize;
@@ -69,46 +70,57 @@ pub struct EventRow {
     pub date_precision: Option<Precision>,
     pub date_rule: String,
     pub published_at: Option<String>,
-    pub event_type: EventType,
+    pub event_class: EventClass,
+    pub acled_event_type: Option<AcledEventType>,
+    pub acled_sub_event_type: Option<AcledSubEventType>,
     pub event_type_cues: String,
+    pub modality: Modality,
+    pub fatalities: Option<u32>,
+    pub actor1: Option<String>,
+    pub actor2: Option<String>,
+    pub assoc_actor: String,
     pub actors: String,
     pub place_name: String,
-    pub mention_text: String,
+    pub mention_text: Option<String>,
     pub gazetteer_id: String,
     pub feature_code: String,
     pub kind: Kind,
     pub country_code: Option<String>,
     pub admin1_code: Option<String>,
-    pub geo_precision: Option<GeoPrecision>,
+    pub geo_precision: GeoPrecision,
     pub is_centroid: bool,
     #[serde(serialize_with = "finite")]
     pub confidence: f64,
-    pub char_start: usize,
-    pub char_end: usize,
+    pub char_start: Option<usize>,
+    pub char_end: Option<usize>,
     pub doc_id: String,
     pub title: Option<String>,
     pub source_url: Option<String>,
     pub source_name: Option<String>,
     pub snippet: String,
+    pub num_articles: usize,
+    pub num_sources: usize,
+    pub source_urls: String,
+    pub first_reported: Option<String>,
+    pub last_reported: Option<String>,
 }
 
 impl Row for EventRow {
     const FIELDS: &'static [Field] = &[
-        Field::new(
-            "event_date",
-            FieldType::Date,
-            "day of the event (first day of the week, month or year for coarser precisions)",
-        ),
+        Field::new("event_date", FieldType::Date, "day of the event (first day of the week, month or year for coarser precisions)"),
         Field::new("date_precision", FieldType::String, "day, week, month or year"),
         Field::new("date_rule", FieldType::String, "how event_date was found"),
         Field::new("published_at", FieldType::DateTime, "publication time of the article, UTC"),
-        Field::new(
-            "event_type",
-            FieldType::String,
-            "from the lexicon in src/events/types.rs; unclassified when no cue matched",
-        ),
-        Field::new("event_type_cues", FieldType::String, "the cue words that gave event_type, separated by '; '"),
-        Field::new("actors", FieldType::String, "actors named in the sentence, separated by '; '"),
+        Field::new("event_class", FieldType::String, "ACLED's six event types in snake case (`battles`, `explosions_remote_violence`, `violence_against_civilians`, `protests`, `riots`, `strategic_developments`) or a news class: `natural_disaster`, `man_made_disaster`, `diplomacy`, `organized_crime`, `statement`. The QML and the web page give each class one fixed colour (README, \"Events\")"),
+        Field::new("acled_event_type", FieldType::String, "ACLED's event type, spelled as ACLED (\"Explosions/Remote violence\"); empty for the news classes"),
+        Field::new("acled_sub_event_type", FieldType::String, "ACLED's sub-event type, spelled as ACLED (\"Shelling/artillery/missile attack\"); empty for the news classes"),
+        Field::new("event_type_cues", FieldType::String, "the trigger words that gave the class, separated by '; '"),
+        Field::new("modality", FieldType::String, "`reported` (happened), `planned`, `threatened`, `hypothetical` or `denied`; only `reported` is drawn unless `--draw` / `draw = [...]` says more"),
+        Field::new("fatalities", FieldType::Integer, "deaths the text reports; 0 when it says none died; empty when it says nothing"),
+        Field::new("actor1", FieldType::String, "who acted, as written"),
+        Field::new("actor2", FieldType::String, "on whom, as written"),
+        Field::new("assoc_actor", FieldType::String, "allies named with actor1 (\"led by\", \"backed by\"), separated by '; '"),
+        Field::new("actors", FieldType::String, "every actor the sentence names, separated by '; '"),
         Field::new("place_name", FieldType::String, "the gazetteer's name of the place"),
         Field::new("mention_text", FieldType::String, "the place as written"),
         Field::new("gazetteer_id", FieldType::String, "geonames:<id>, region:<slug> or ne:<ISO 3166-2>"),
@@ -126,19 +138,32 @@ impl Row for EventRow {
         Field::new("source_url", FieldType::String, "the article's URL"),
         Field::new("source_name", FieldType::String, "who published it"),
         Field::new("snippet", FieldType::String, "the sentence, at most 280 characters"),
+        Field::new("num_articles", FieldType::Integer, "articles reporting the (merged) event; 1 when not merged"),
+        Field::new("num_sources", FieldType::Integer, "distinct sources among them (`source_name`, else the URL's host)"),
+        Field::new("source_urls", FieldType::String, "the articles' URLs, sorted, separated by ' '"),
+        Field::new("first_reported", FieldType::String, "the earliest `published_at` (else `event_date`) of those articles"),
+        Field::new("last_reported", FieldType::String, "the latest `published_at` (else `event_date`) of those articles"),
     ];
 }
 
 impl EventRow {
-    /// The row of an event at `place` (its resolved place).
-    pub fn new(e: &Event, place: &PlaceRef) -> EventRow {
+    /// The row of the merged event `group`, drawn as its representative `e`
+    /// at `place` (its resolved place).
+    pub fn new(e: &Event, place: &PlaceRef, group: &MergedEvent) -> EventRow {
         EventRow {
             event_date: e.event_date.clone(),
             date_precision: e.date_precision,
             date_rule: e.date_rule.clone(),
             published_at: date_time(e.published_at.as_deref()),
-            event_type: e.event_type,
+            event_class: e.event_class,
+            acled_event_type: e.acled_event_type,
+            acled_sub_event_type: e.acled_sub_event_type,
             event_type_cues: e.event_type_cues.join("; "),
+            modality: e.modality,
+            fatalities: e.fatalities,
+            actor1: e.actor1.clone(),
+            actor2: e.actor2.clone(),
+            assoc_actor: e.assoc_actor.join("; "),
             actors: e.actors.join("; "),
             place_name: place.name.clone(),
             mention_text: e.mention_text.clone(),
@@ -157,16 +182,34 @@ impl EventRow {
             source_url: e.source_url.clone(),
             source_name: e.source_name.clone(),
             snippet: e.snippet.clone(),
+            num_articles: group.num_articles,
+            num_sources: group.num_sources,
+            source_urls: group.source_urls.join(" "),
+            first_reported: group.first_reported.clone(),
+            last_reported: group.last_reported.clone(),
         }
     }
 }
 
-/// The `events` layer: one point per drawn event, at its place.
+/// The `events` layer: one point per merged event ([`crate::events::merge`]),
+/// drawing the events reported as having happened.
 pub fn events_layer(docs: &[DocumentResult<'_>]) -> Layer<EventRow> {
+    events_layer_drawing(docs, &[Modality::Reported])
+}
+
+/// The `events` layer drawing the events of the given modalities: one point
+/// per merged event, at the place of its representative (its member with
+/// the smallest id).
+pub fn events_layer_drawing(docs: &[DocumentResult<'_>], modalities: &[Modality]) -> Layer<EventRow> {
+    let shown: Vec<&Event> =
+        docs.iter().flat_map(|d| d.events.iter()).filter(|e| e.is_drawn_with(modalities)).collect();
+    let keys: Vec<MergeKey> = shown.iter().filter_map(|e| MergeKey::of(e)).collect();
+    let by_id: BTreeMap<&str, &Event> = shown.iter().map(|e| (e.id.as_str(), *e)).collect();
     let mut layer = Layer::new("events", GeometryType::Point);
-    for e in docs.iter().flat_map(|d| d.events.iter()).filter(|e| drawn(e)) {
+    for g in &merge(&keys) {
+        let Some(e) = by_id.get(g.id.as_str()).copied() else { continue };
         let Some(p) = &e.place else { continue };
-        layer.push(e.id.clone(), Geometry::point(p.lon, p.lat), EventRow::new(e, p));
+        layer.push(e.id.clone(), Geometry::point(p.lon, p.lat), EventRow::new(e, p, g));
     }
     layer
 }
@@ -200,7 +243,11 @@ impl Row for PlaceRow {
         Field::new("event_count", FieldType::Integer, "events drawn at the place"),
         Field::new("first_event_date", FieldType::Date, "earliest event_date"),
         Field::new("last_event_date", FieldType::Date, "latest event_date"),
-        Field::new("event_types", FieldType::String, "the event types seen there, sorted, separated by '; '"),
+        Field::new(
+            "event_types",
+            FieldType::String,
+            "the event classes (`event_class`) seen there, sorted, separated by '; '",
+        ),
     ];
 }
 
@@ -225,7 +272,7 @@ pub fn places_layer(docs: &[DocumentResult<'_>]) -> Layer<PlaceRow> {
         for e in d.events.iter().filter(|e| drawn(e)) {
             if let Some(acc) = e.place.as_ref().and_then(|p| places.get_mut(p.id.as_str())) {
                 acc.events += 1;
-                acc.types.insert(e.event_type.as_str());
+                acc.types.insert(e.event_class.as_str());
                 acc.dates.add(e.event_date.as_deref());
             }
         }
@@ -379,20 +426,10 @@ pub fn areas_layer(docs: &[DocumentResult<'_>], shapes: &dyn AreaShapes) -> Laye
     layer
 }
 
-/// A fixed colour for every event type of the lexicon, so maps read the same
-/// from one run to the next (`unclassified` grey).
+/// The fixed colour of every event class ([`crate::events::EventClass::colour`]),
+/// in legend order: the same in the QML styles and the web page.
 pub fn event_type_colours() -> Vec<(&'static str, &'static str)> {
-    const COLOURS: &[&str] = &[
-        "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#1f77b4", "#2ca02c", "#7f7f7f",
-        "#aec7e8", "#ffbb78", "#98df8a",
-    ];
-    let mut out: Vec<(&'static str, &'static str)> = crate::events::types::LEXICON
-        .iter()
-        .zip(COLOURS.iter().cycle())
-        .map(|((t, _), colour)| (t.as_str(), *colour))
-        .collect();
-    out.push((crate::events::EventType::Unclassified.as_str(), "#c7c7c7"));
-    out
+    crate::events::EventClass::ALL.iter().map(|c| (c.as_str(), c.colour())).collect()
 }
 
 #[cfg(test)]
@@ -410,14 +447,17 @@ mod tests {
         place("geonames:170063", "Aleppo", "city", "SY", Some("SY.09"), 37.16117, 36.20124)
     }
 
-    fn event(id: &str, day: Option<&str>, metonym: bool) -> Event {
+    fn event(id: &str, day: Option<&str>, modality: &str) -> Event {
         serde_json::from_value(json!({
             "id": id, "doc_id": "doc-1", "event_date": day, "date_precision": day.map(|_| "day"),
-            "date_rule": "explicit date", "published_at": "2024-11-30", "event_type": "attack",
-            "event_type_cues": ["shelled"], "actors": ["rebels", "the army"], "place": aleppo(),
-            "mention_text": "Aleppo", "geo_precision": "city", "is_centroid": false, "confidence": 0.875,
+            "date_rule": "explicit date", "published_at": "2024-11-30",
+            "event_class": "explosions_remote_violence", "acled_event_type": "Explosions/Remote violence",
+            "acled_sub_event_type": "Shelling/artillery/missile attack", "event_type_cues": ["shelled"],
+            "modality": modality, "fatalities": 2, "actor1": "rebels", "actor2": null, "assoc_actor": [],
+            "actors": ["rebels", "the army"], "place": aleppo(), "mention_text": "Aleppo",
+            "location_rule": "locative", "geo_precision": "city", "is_centroid": false, "confidence": 0.875,
             "char_start": 10, "char_end": 16, "sentence_char_start": 0, "sentence_char_end": 40,
-            "is_metonym": metonym, "source_url": "https://example.org/a", "source_name": null,
+            "mentioned_places": [], "source_url": "https://example.org/a", "source_name": null,
             "title": "Shelling", "snippet": "Rebels shelled Aleppo."
         }))
         .unwrap()
@@ -457,11 +497,12 @@ mod tests {
 
     #[test]
     fn output_rows_serialise_to_exactly_their_schema() {
-        let events = [event("e1", Some("2024-11-29"), false), event("e2", None, false), event("e3", None, true)];
+        let events =
+            [event("e1", Some("2024-11-29"), "reported"), event("e2", None, "reported"), event("e3", None, "planned")];
         let toponyms = [toponym(aleppo()), toponym(aleppo())];
         let docs = [DocumentResult { toponyms: &toponyms, events: &events }];
         let (ev, pl, ar) = (events_layer(&docs), places_layer(&docs), areas_layer(&docs, &Shapes));
-        assert_eq!((ev.len(), pl.len(), ar.len()), (2, 1, 2), "the metonym is not drawn");
+        assert_eq!((ev.len(), pl.len(), ar.len()), (2, 1, 2), "the planned event is not drawn");
         for f in &ev.features {
             assert_eq!(keys(&f.row), names::<EventRow>());
         }
@@ -476,7 +517,7 @@ mod tests {
 
     #[test]
     fn output_rows_values() {
-        let events = [event("e1", Some("2024-11-29"), false)];
+        let events = [event("e1", Some("2024-11-29"), "reported")];
         let toponyms = [toponym(aleppo())];
         let docs = [DocumentResult { toponyms: &toponyms, events: &events }];
         let ev = events_layer(&docs);
@@ -486,7 +527,13 @@ mod tests {
         assert_eq!(at("event_date"), Value::Str("2024-11-29".into()));
         assert_eq!(at("date_precision"), Value::Str("day".into()));
         assert_eq!(at("published_at"), Value::Str("2024-11-30T00:00:00Z".into()));
-        assert_eq!(at("event_type"), Value::Str("attack".into()));
+        assert_eq!(at("event_class"), Value::Str("explosions_remote_violence".into()));
+        assert_eq!(at("acled_sub_event_type"), Value::Str("Shelling/artillery/missile attack".into()));
+        assert_eq!(at("modality"), Value::Str("reported".into()));
+        assert_eq!(at("fatalities"), Value::Int(2));
+        assert_eq!(at("actor2"), Value::Null);
+        assert_eq!(at("num_articles"), Value::Int(1));
+        assert_eq!(at("source_urls"), Value::Str("https://example.org/a".into()));
         assert_eq!(at("actors"), Value::Str("rebels; the army".into()));
         assert_eq!(at("kind"), Value::Str("city".into()));
         assert_eq!(at("geo_precision"), Value::Str("city".into()));
@@ -515,10 +562,17 @@ mod tests {
 
     #[test]
     fn output_rows_enums_serialise_as_their_names() {
-        for (t, _) in crate::events::types::LEXICON {
-            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        for c in EventClass::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }
-        assert_eq!(serde_json::to_value(EventType::Unclassified).unwrap(), EventType::Unclassified.as_str());
+        for t in AcledSubEventType::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+            assert_eq!(serde_json::to_value(t.event_type()).unwrap(), t.event_type().as_str());
+        }
+        for m in [Modality::Reported, Modality::Planned, Modality::Threatened, Modality::Hypothetical, Modality::Denied]
+        {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.as_str());
+        }
         for k in [Kind::Continent, Kind::Country, Kind::Region, Kind::Admin1, Kind::Admin2, Kind::City] {
             assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
         }
@@ -535,7 +589,8 @@ mod tests {
             readme[start..]
                 .lines()
                 .skip(1)
-                .take_while(|l| !l.starts_with("## "))
+                // Up to the next heading: a subsection (events in the JSONL) is not the layer.
+                .take_while(|l| !l.starts_with('#'))
                 .filter(|l| l.starts_with("| `"))
                 .map(str::to_string)
                 .collect()

@@ -22,9 +22,10 @@
 //!   areas are aggregates over all events and are not filtered;
 //! - events with `is_metonym: true` (places mentioned in passing) are hidden
 //!   until "metonyms" is ticked, as the events module asks of map writers;
-//! - a legend of event types, coloured in sorted order with the palette of
-//!   the QGIS styles, each type with its own switch, and a count of the
-//!   events shown; "no events" and a world view when there are none;
+//! - a legend of event classes (`event_class`), each with its fixed colour
+//!   (`EventClass::colour`, as in the QGIS styles) and label, in the order of
+//!   `EventClass::ALL`, each with its own switch, and a count of the events
+//!   shown; "no events" and a world view when there are none;
 //! - popups built with DOM text nodes, never markup from data: a title such
 //!   as `<img src=x onerror=alert(1)>` shows as text; links only for
 //!   `http(s)` source URLs;

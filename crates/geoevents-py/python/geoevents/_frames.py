@@ -56,7 +56,8 @@ def to_geodataframe(results, layer: str = "events"):
     is the place's point in EPSG:4326 (longitude, latitude), or missing where
     the name resolved to no place. ``event_date`` is a ``datetime64`` date
     column and ``published_at`` a UTC ``datetime64`` column. Events include
-    metonyms (``is_metonym``), which the command line's map layers leave out.
+    those the command line's map layers leave out by default: a ``modality``
+    other than ``reported``, or no place.
 
     Raises ``ImportError`` with the install command when GeoPandas is missing,
     and ``ValueError`` for an unknown layer.
