@@ -63,3 +63,48 @@ pub fn document_line(doc: &Document, x: &Extraction) -> Result<String, serde_jso
     line.push('\n');
     Ok(line)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Origin;
+    use crate::text::sentences::MAX_SENTENCE_BYTES;
+
+    /// The probe's worst text: 1 MB of place names with no sentence
+    /// punctuation took 97 s (per-sentence work grew with the square of the
+    /// sentence). Sentences are now cut at `MAX_SENTENCE_BYTES`, so every
+    /// event's sentence is short and the whole is linear. The time bound
+    /// only tells quadratic (minutes) from linear (a second or two).
+    #[test]
+    fn a_megabyte_without_punctuation_is_geoparsed_in_bounded_sentences() {
+        let names = ["Paris", "Lyon", "Marseille", "Toulouse", "Nice", "Nantes", "Madrid", "Seville", "Cairo", "Lima"];
+        let mut text = String::new();
+        for i in 0.. {
+            if text.len() >= 1_000_000 {
+                break;
+            }
+            text.push_str(names[i % names.len()]);
+            text.push(' ');
+        }
+        let doc = Document {
+            id: "names".into(),
+            text,
+            title: None,
+            url: None,
+            source: None,
+            published_at: None,
+            origin: Origin { path: "names".into(), line: None },
+        };
+        let started = std::time::Instant::now();
+        let x = extract(&Gazetteer::builtin(), &doc);
+        assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+        assert!(x.toponyms.len() > 100_000, "{} toponyms", x.toponyms.len());
+        assert!(!x.events.is_empty());
+        let text_chars = doc.text.chars().count();
+        for e in &x.events {
+            assert!(e.sentence_char_end - e.sentence_char_start <= MAX_SENTENCE_BYTES, "{e:?}");
+            assert!(e.sentence_char_start <= e.char_start && e.char_end <= e.sentence_char_end);
+            assert!(e.sentence_char_end <= text_chars);
+        }
+    }
+}

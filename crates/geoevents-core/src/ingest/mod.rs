@@ -27,6 +27,7 @@ pub mod charset;
 mod decode;
 mod format;
 pub mod html;
+mod html_guard;
 mod html_meta;
 mod jsonl;
 mod plain;
