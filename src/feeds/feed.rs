@@ -3,12 +3,18 @@
 
 use super::FeedError;
 
-/// One entry of a feed: what `geoevents run` needs of it.
-#[derive(Debug, Clone, PartialEq)]
+/// One entry of a feed: what `geoevents run` needs of it (kept in the state
+/// as JSON while the entry waits for a retry).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeedEntry {
-    /// The article's link (the first `alternate` link, else the first link,
-    /// else the entry id when it is an http(s) URL); entries without one are dropped.
-    pub url: String,
+    /// The article's link, absolute (the first `alternate` link, else the
+    /// first link, else the entry id when it is an http(s) URL). `None` when
+    /// the entry has none, or only a blank one or the feed's own URL: such
+    /// an entry is geoparsed from the feed's own text.
+    pub url: Option<String>,
+    /// The entry's id (RSS `guid`, Atom `id`; feed-rs makes one from the
+    /// link and title when the feed gives none), unique within the feed.
+    pub id: String,
     pub title: Option<String>,
     /// RFC 3339 in UTC; `updated` when there is no `published`.
     pub published: Option<String>,
@@ -16,8 +22,9 @@ pub struct FeedEntry {
     pub content: Option<String>,
 }
 
-/// The entries of a feed, in feed order, without duplicate URLs. `base` is
-/// where the feed came from: relative links are made absolute against it.
+/// The entries of a feed, in feed order, without duplicate URLs or ids.
+/// `base` is where the feed came from (without credentials: see
+/// `policy::redact`): relative links are made absolute against it.
 ///
 /// `content_type` is the HTTP header the feed came with. Its charset is used
 /// when the document itself says nothing: no byte order mark and no
@@ -40,21 +47,43 @@ pub fn parse_feed(bytes: &[u8], base: &str, content_type: Option<&str>) -> Resul
             .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
             .or_else(|| e.links.first())
             .map(|l| l.href.trim().to_string())
-            .or_else(|| Some(e.id.clone()).filter(|id| id.starts_with("http://") || id.starts_with("https://")));
-        let Some(link) = link else { continue };
-        let url = match &base_url {
-            Some(b) => b.join(&link).map(|u| u.to_string()).unwrap_or(link),
-            None => link,
-        };
-        if !seen.insert(url.clone()) {
-            continue;
+            .or_else(|| Some(e.id.clone()).filter(|id| id.starts_with("http://") || id.starts_with("https://")))
+            .filter(|l| !l.is_empty());
+        let url = link
+            .map(|link| match &base_url {
+                Some(b) => b.join(&link).map(|u| u.to_string()).unwrap_or(link),
+                None => link,
+            })
+            .filter(|u| !same_url(u, base));
+        // The key that makes an entry unique: its link, else its id.
+        let mut id = e.id.trim().to_string();
+        if id.is_empty() {
+            id = format!("entry-{}", entries.len() + 1);
+        }
+        let key = url.clone().unwrap_or_else(|| format!("id:{id}"));
+        if !seen.insert(key) {
+            if url.is_some() {
+                continue;
+            }
+            // Two entries without a link and with one id (feed-rs's id made
+            // from an identical title): both are kept.
+            id = format!("{id}#{}", entries.len() + 1);
         }
         let published = e.published.or(e.updated).map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         let content =
             e.content.and_then(|c| c.body).filter(|b| !b.trim().is_empty()).or_else(|| e.summary.map(|s| s.content));
-        entries.push(FeedEntry { url, title: e.title.map(|t| t.content.trim().to_string()), published, content });
+        entries.push(FeedEntry { url, id, title: e.title.map(|t| t.content.trim().to_string()), published, content });
     }
     Ok(entries)
+}
+
+/// Whether two URLs are the same once parsed (a link back to the feed itself
+/// is not an article).
+fn same_url(a: &str, b: &str) -> bool {
+    match (reqwest::Url::parse(a), reqwest::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a.trim() == b.trim(),
+    }
 }
 
 /// The feed's bytes in UTF-8 when only the HTTP header names their charset
@@ -112,14 +141,36 @@ mod tests {
 <item><title>A again</title><link>http://x.test/a.html</link></item></channel></rss>"#;
         let e = parse_feed(rss, "http://x.test/feed.xml", None).unwrap();
         assert_eq!(e.len(), 1);
-        assert_eq!(e[0].url, "http://x.test/a.html");
+        assert_eq!(e[0].url.as_deref(), Some("http://x.test/a.html"));
         assert_eq!(e[0].published.as_deref(), Some("2024-03-05T10:00:00Z"));
         assert_eq!(e[0].content.as_deref(), Some("Floods in Mosul."));
         let atom = br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id><updated>2024-03-05T10:00:00Z</updated>
 <entry><title>B</title><id>b</id><link href="http://x.test/b"/><updated>2024-03-05T10:00:00Z</updated></entry></feed>"#;
         let e = parse_feed(atom, "http://x.test/atom.xml", Some("application/atom+xml")).unwrap();
-        assert_eq!(e[0].url, "http://x.test/b");
+        assert_eq!(e[0].url.as_deref(), Some("http://x.test/b"));
+        assert_eq!(e[0].id, "b");
         assert!(parse_feed(b"<rss><channel><item>", "http://x.test/", None).is_err());
+    }
+
+    #[test]
+    fn entries_without_a_usable_link_are_kept_with_their_id() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x.test/</link>
+<item><title>No link</title><guid isPermaLink="false">urn:x:1</guid><description>Floods in Mosul.</description></item>
+<item><title>Blank link</title><link>  </link><guid isPermaLink="false">urn:x:2</guid><description>Rain in Basra.</description></item>
+<item><title>Back to the feed</title><link>http://x.test/feed.xml</link><guid isPermaLink="false">urn:x:3</guid><description>Snow in Erbil.</description></item>
+<item><title>Same title</title><description>Dust in Kirkuk.</description></item>
+<item><title>Same title</title><description>Heat in Najaf.</description></item>
+<item><title>Linked</title><link>/a.html</link></item></channel></rss>"#;
+        let e = parse_feed(rss, "http://x.test/feed.xml", None).unwrap();
+        assert_eq!(e.len(), 6, "{e:#?}");
+        assert_eq!(e[0].url, None);
+        assert_eq!(e[0].id, "urn:x:1");
+        assert_eq!(e[0].content.as_deref(), Some("Floods in Mosul."));
+        assert_eq!((e[1].url.as_deref(), e[1].id.as_str()), (None, "urn:x:2"));
+        assert_eq!((e[2].url.as_deref(), e[2].id.as_str()), (None, "urn:x:3"));
+        assert_ne!(e[3].id, e[4].id, "entries without link or guid keep distinct ids");
+        assert_eq!(e[4].content.as_deref(), Some("Heat in Najaf."));
+        assert_eq!(e[5].url.as_deref(), Some("http://x.test/a.html"));
     }
 
     #[test]

@@ -610,7 +610,9 @@ fn stored_articles(state: &Path) -> i64 {
 fn benchmark_1000_articles() {
     let server = Server::start();
     generated_site(&server, 1000, Duration::ZERO);
-    let setup = Setup::new(&config(&[("gen", &server.url("/gen.xml"))], "[fetch]\nper_host = 8"));
+    let mut cfg = config(&[("gen", &server.url("/gen.xml"))], "[fetch]\nper_host = 8");
+    cfg.push_str("max_articles = 1000\n"); // over the default of 200
+    let setup = Setup::new(&cfg);
     let started = Instant::now();
     setup.run(&[]).ok();
     let secs = started.elapsed().as_secs_f64();

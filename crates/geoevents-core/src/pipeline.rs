@@ -24,6 +24,20 @@ pub fn extract(gaz: &Gazetteer, doc: &Document) -> Extraction {
     Extraction { toponyms, events }
 }
 
+/// As [`extract`], for callers with a deadline (`geoevents run` gives each
+/// article one): `None` when `deadline` has passed once the toponyms are
+/// found, so a document over its deadline does not go on to its events. The
+/// stages themselves are not interrupted; their cost is linear in the text
+/// (see `text::sentences::MAX_SENTENCE_BYTES` and `ingest::html`).
+pub fn extract_until(gaz: &Gazetteer, doc: &Document, deadline: std::time::Instant) -> Option<Extraction> {
+    let toponyms = extract_toponyms(gaz, &doc.text);
+    if std::time::Instant::now() >= deadline {
+        return None;
+    }
+    let events = document_events(doc, &toponyms);
+    Some(Extraction { toponyms, events })
+}
+
 /// One line of `extract` JSONL output: the document's own fields, then its
 /// toponyms, focus and events.
 #[derive(Serialize)]
