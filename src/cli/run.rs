@@ -16,7 +16,7 @@ use super::extract::write_map_layers;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use crate::feeds::feed::{content_text, parse_feed, FeedEntry};
 use crate::feeds::fetch::{FeedClient, FetchError, FetchOptions, Fetched, Fetcher, Target, Validators};
-use crate::feeds::policy::{has_credentials, redact};
+use crate::feeds::policy::{has_credentials, redact, Refusal};
 use crate::feeds::FeedError;
 use crate::state::lock::Lock;
 use crate::state::{NewArticle, State};
@@ -654,7 +654,19 @@ fn work_list(
     let state = ctx.state();
     let mut keys = std::collections::HashSet::new();
     let mut work = Vec::new();
-    for entry in entries {
+    for mut entry in entries {
+        // A link with credentials is refused, fetched or not: it would be
+        // published in the layers. Recorded without them, never retried.
+        if let Some(link) = entry.url.as_deref().and_then(|l| reqwest::Url::parse(l).ok()).filter(has_credentials) {
+            entry.url = Some(redact(link.as_str()));
+            let key = entry_key(feed, &entry);
+            keys.insert(key.clone());
+            let error = FetchError::Refused { url: key.clone(), reason: Refusal::Credentials.to_string() }.to_string();
+            state.record_failure(&key, &feed.name, &entry, &error, |_| None)?;
+            tracing::warn!(feed = %feed.name, article = %key, error = %error, "article skipped");
+            counts.failed.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
         let key = entry_key(feed, &entry);
         keys.insert(key.clone());
         let waiting = state.failure(&key)?.and_then(|f| f.next_retry).is_some_and(|t| t > now_s);
@@ -706,8 +718,17 @@ fn content_hash(doc: &Document) -> String {
     })
 }
 
+/// What an entry's text comes from, before it is extracted.
+enum Source {
+    /// A fetched page: its bytes and `Content-Type`.
+    Page { link: String, bytes: Vec<u8>, content_type: Option<String> },
+    /// The feed's own text of the entry (HTML or plain).
+    FeedText,
+}
+
 /// Handles one entry: its page fetched (conditional GET when stored) or the
-/// feed's own text, geoparsed within the deadline when new or changed, stored.
+/// feed's own text, then, within the article deadline, its text extracted
+/// and (when new or changed) geoparsed, and the results stored.
 async fn run_entry(
     ctx: &Arc<Ctx>,
     client: &FeedClient,
@@ -717,7 +738,7 @@ async fn run_entry(
     let key = entry_key(feed, entry);
     let known = ctx.state().known(&key)?;
     let mut validators = None;
-    let doc = match entry.url.as_deref() {
+    let source = match entry.url.as_deref() {
         Some(link) if feed.fetch_article => {
             let sent = known.as_ref().map(|k| &k.validators);
             match client.get(link, sent, Target::Article).await? {
@@ -727,31 +748,26 @@ async fn run_entry(
                 }
                 Fetched::Body { bytes, validators: v, content_type, .. } => {
                     validators = Some(v);
-                    let html = decode_html(&bytes, content_type.as_deref())
-                        .map_err(|source| FeedError::Charset { url: link.to_string(), source })?;
-                    let article = article_from_html(&html, Some(link))
-                        .map_err(|source| FeedError::Article { url: link.to_string(), source })?;
-                    document(feed, entry, article.text, article.title, article.published_at)
+                    Source::Page { link: link.to_string(), bytes, content_type }
                 }
             }
         }
-        link => {
-            // The feed's own text: an entry without a usable link, or a feed
-            // whose pages are not fetched. A link with credentials is refused
-            // all the same: it would be published in the layers.
-            if let Some(l) = link.and_then(|l| reqwest::Url::parse(l).ok()).filter(has_credentials) {
-                return Err(FeedError::Fetch(FetchError::Refused {
-                    url: redact(l.as_str()),
-                    reason: crate::feeds::policy::Refusal::Credentials.to_string(),
-                }));
-            }
-            let text = entry.content.as_deref().map(content_text).unwrap_or_default();
-            if text.trim().is_empty() && entry.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                return Err(FeedError::NoText { url: key.clone() });
-            }
-            document(feed, entry, text, None, None)
-        }
+        // The feed's own text: an entry without a usable link, or a feed
+        // whose pages are not fetched.
+        _ => Source::FeedText,
     };
+    if ctx.stop.load(Ordering::SeqCst) {
+        return Ok(Outcome::Unchanged);
+    }
+    // The deadline covers the work on processors: text extraction and
+    // geoparsing, each on a blocking thread, one processor slot an article.
+    // The semaphore is never closed; were it, geoparsing would go on unthrottled.
+    let permit = ctx.cpu.acquire().await.ok();
+    let deadline = ctx.schedule.deadline;
+    let until = std::time::Instant::now() + deadline;
+    let over = || FeedError::Deadline { url: key.clone(), secs: deadline.as_secs_f64() };
+    let (feed_arc, entry_arc) = (feed.clone(), entry.clone());
+    let doc = within(until, &key, over, move || to_document(&feed_arc, &entry_arc, source)).await??;
     let hash = content_hash(&doc);
     if let Some(k) = &known {
         if k.content_hash == hash {
@@ -760,28 +776,10 @@ async fn run_entry(
             return Ok(Outcome::Unchanged);
         }
     }
-    if ctx.stop.load(Ordering::SeqCst) {
-        return Ok(Outcome::Unchanged);
-    }
-    // The semaphore is never closed; were it, geoparsing would go on unthrottled.
-    let permit = ctx.cpu.acquire().await.ok();
-    let deadline = ctx.schedule.deadline;
     let ctx2 = ctx.clone();
-    let geoparse = tokio::task::spawn_blocking(move || {
-        let until = std::time::Instant::now() + deadline;
-        extract_until(&ctx2.gaz, &doc, until).map(|x| (doc, x))
-    });
-    let over = || FeedError::Deadline { url: key.clone(), secs: deadline.as_secs_f64() };
-    // Past the deadline the blocking thread is left to finish on its own
-    // (threads cannot be stopped; it skips the events stage) and its result
-    // is dropped; its processor slot is given back at once.
-    let (doc, mut p) = match tokio::time::timeout(deadline, geoparse).await {
-        Err(_) => return Err(over()),
-        Ok(Err(source)) => return Err(FeedError::Geoparse { url: key.clone(), source }),
-        Ok(Ok(None)) => return Err(over()),
-        Ok(Ok(Some(done))) => done,
-    };
+    let done = within(until, &key, over, move || extract_until(&ctx2.gaz, &doc, until).map(|x| (doc, x))).await?;
     drop(permit);
+    let Some((doc, mut p)) = done else { return Err(over()) };
     p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
     let stored_validators = validators.unwrap_or_default();
     tokio::task::block_in_place(|| {
@@ -798,6 +796,43 @@ async fn run_entry(
     })?;
     tracing::debug!(article = %key, events = p.events.len(), "article stored");
     Ok(if known.is_none() { Outcome::New } else { Outcome::Changed })
+}
+
+/// Runs `work` on a blocking thread, giving up at `until`. Past it the
+/// thread is left to finish on its own (threads cannot be stopped; the
+/// geoparser skips its last stage then) and its result is dropped.
+async fn within<T: Send + 'static>(
+    until: std::time::Instant,
+    key: &str,
+    over: impl Fn() -> FeedError,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, FeedError> {
+    let left = until.saturating_duration_since(std::time::Instant::now());
+    match tokio::time::timeout(left, tokio::task::spawn_blocking(work)).await {
+        Err(_) => Err(over()),
+        Ok(Err(source)) => Err(FeedError::Geoparse { url: key.to_string(), source }),
+        Ok(Ok(value)) => Ok(value),
+    }
+}
+
+/// The document of an entry: the article in its page, or the feed's text.
+fn to_document(feed: &FeedConfig, entry: &FeedEntry, source: Source) -> Result<Document, FeedError> {
+    match source {
+        Source::Page { link, bytes, content_type } => {
+            let html = decode_html(&bytes, content_type.as_deref())
+                .map_err(|source| FeedError::Charset { url: link.clone(), source })?;
+            let article = article_from_html(&html, Some(&link))
+                .map_err(|source| FeedError::Article { url: link.clone(), source })?;
+            Ok(document(feed, entry, article.text, article.title, article.published_at))
+        }
+        Source::FeedText => {
+            let text = entry.content.as_deref().map(content_text).unwrap_or_default();
+            if text.trim().is_empty() && entry.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                return Err(FeedError::NoText { url: entry_key(feed, entry) });
+            }
+            Ok(document(feed, entry, text, None, None))
+        }
+    }
 }
 
 fn document(

@@ -31,12 +31,14 @@ pub struct FeedEntry {
 /// `encoding` in the XML declaration (XML's default would be UTF-8);
 /// otherwise the document's own declaration, which feed-rs reads, decides.
 pub fn parse_feed(bytes: &[u8], base: &str, content_type: Option<&str>) -> Result<Vec<FeedEntry>, FeedError> {
+    if bytes.trim_ascii().is_empty() {
+        return Err(FeedError::NotAFeed { url: base.to_string(), message: "the body is empty".into() });
+    }
     let bytes = with_http_charset(bytes, base, content_type)?;
-    let feed = feed_rs::parser::Builder::new()
-        .base_uri(Some(base))
-        .build()
-        .parse(bytes.as_ref())
-        .map_err(|e| FeedError::NotAFeed { url: base.to_string(), message: e.to_string() })?;
+    let feed = feed_rs::parser::Builder::new().base_uri(Some(base)).build().parse(bytes.as_ref()).map_err(|e| {
+        not_utf8(&bytes, base, content_type)
+            .unwrap_or_else(|| FeedError::NotAFeed { url: base.to_string(), message: e.to_string() })
+    })?;
     let base_url = reqwest::Url::parse(base).ok();
     let mut seen = std::collections::HashSet::new();
     let mut entries = Vec::new();
@@ -101,6 +103,19 @@ fn with_http_charset<'a>(
     let text = decode_as(bytes, encoding, CharsetSource::HttpHeader)
         .map_err(|source| FeedError::Charset { url: url.to_string(), source })?;
     Ok(text.into_owned().into_bytes().into())
+}
+
+/// Why a feed that failed to parse did: its bytes are meant to be UTF-8 (no
+/// byte order mark, no `encoding` declared) and are not. feed-rs then only
+/// says it found no root element; this names the offending byte.
+fn not_utf8(bytes: &[u8], url: &str, content_type: Option<&str>) -> Option<FeedError> {
+    use geoevents_core::ingest::charset::{decode_as, http_charset, CharsetSource};
+    if encoding_rs::Encoding::for_bom(bytes).is_some() || declares_encoding(bytes) {
+        return None;
+    }
+    let from =
+        if content_type.and_then(http_charset).is_some() { CharsetSource::HttpHeader } else { CharsetSource::Default };
+    decode_as(bytes, encoding_rs::UTF_8, from).err().map(|source| FeedError::Charset { url: url.to_string(), source })
 }
 
 /// Whether the XML declaration at the top names an encoding.

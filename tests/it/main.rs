@@ -7,6 +7,7 @@
 mod article_map;
 mod eval;
 mod extract;
+mod feed_robustness;
 mod feeds;
 mod gazetteer;
 mod geocode;
