@@ -34,7 +34,7 @@ def unique_texts():
         texts += [row["notes"] for row in csv.DictReader(f)]
     seen, out = set(), []
     for t in texts:
-        if t not in seen:
+        if t.strip() and t not in seen:
             seen.add(t)
             out.append(t)
     return out

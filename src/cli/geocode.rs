@@ -4,6 +4,7 @@
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use geoevents_core::gazetteer::{Gazetteer, Kind};
+use geoevents_core::resolve::answers::{candidate_json, nearest_json, ReverseQuery};
 use geoevents_core::resolve::{geocode, Candidate, Query};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -103,32 +104,6 @@ pub fn run(global: &GlobalArgs, args: &GeocodeArgs) -> CliResult {
     }
 }
 
-fn round(x: f64, decimals: i32) -> f64 {
-    let f = 10f64.powi(decimals);
-    (x * f).round() / f
-}
-
-/// The JSON form of a candidate (also the GeoJSON properties).
-pub fn candidate_json(c: &Candidate) -> Value {
-    let p = &c.place;
-    json!({
-        "id": p.id,
-        "name": p.name,
-        "kind": p.kind.as_str(),
-        "feature_code": p.feature_code,
-        "country_code": p.country_code,
-        "admin1": p.admin1_name,
-        "admin1_code": p.admin1_code,
-        "lat": p.lat,
-        "lon": p.lon,
-        "population": p.population,
-        "score": round(c.score, 3),
-        "match": c.match_type.as_str(),
-        "demonym": c.is_demonym(),
-        "why": c.reasons,
-    })
-}
-
 const TABLE_COLUMNS: [&str; 10] =
     ["id", "name", "kind", "country_code", "admin1", "lat", "lon", "population", "score", "why"];
 
@@ -216,29 +191,8 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, point: &str, format: Format)
     let (lat, lon) = point.split_once(',').ok_or_else(bad)?;
     let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
     let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(CliError::usage(format!(
-            "--reverse {point:?}: latitude must be within ±90 and longitude within ±180"
-        )));
-    }
-    let store = gaz.store();
-    // Without --kind: towns and districts, not the centroids of whole countries or continents.
-    let nearest = gaz.spatial().nearest(lat, lon, args.limit.max(1), |i| {
-        let k = store.kind(i);
-        args.kind.map_or(matches!(k, Kind::City | Kind::Admin2 | Kind::Admin1), |want| k == want)
-            && args.country.as_deref().is_none_or(|cc| store.country_code(i).eq_ignore_ascii_case(cc))
-    });
-    let cands: Vec<Value> = nearest
-        .iter()
-        .map(|&(i, km)| {
-            let p = store.place(i);
-            json!({"id": p.id, "name": p.name, "kind": p.kind.as_str(), "feature_code": p.feature_code,
-                   "country_code": p.country_code, "admin1": p.admin1_name, "admin1_code": p.admin1_code,
-                   "lat": p.lat, "lon": p.lon, "population": p.population,
-                   "distance_km": round(km, 2), "score": round(1.0 / (1.0 + km), 3),
-                   "why": [format!("{:.1} km away", km)]})
-        })
-        .collect();
+    let q = ReverseQuery { kind: args.kind, country: args.country.as_deref(), limit: args.limit };
+    let cands = nearest_json(gaz, lat, lon, &q).map_err(|e| CliError::usage(format!("--reverse {point:?}: {e}")))?;
     print_results(&[(point.to_string(), cands)], format)
         .map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot write to standard output: {e}")))?;
     Ok(Exit::Ok)

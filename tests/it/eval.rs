@@ -37,6 +37,7 @@ fn assert_floor(v: &Value, key: &str, floor: f64) {
 }
 
 #[test]
+#[ignore = "needs the gold corpora in ../shared/eval: see README"]
 fn geowebnews_scores_stay_above_the_floor() {
     let v = eval(&[&shared_corpus("gwn.jsonl"), &"--require-geonameid"]);
     assert_eq!(v["documents"].as_u64(), Some(200), "{v}");
@@ -48,6 +49,7 @@ fn geowebnews_scores_stay_above_the_floor() {
 /// The floors are the targets of the accuracy issue; measured with the
 /// built-in gazetteer: f1 0.929, acc_at_161 0.856, e2e_acc_at_161 0.794.
 #[test]
+#[ignore = "needs the gold corpora in ../shared/eval: see README"]
 fn geovirus_scores_stay_above_the_floor() {
     let v = eval(&[&shared_corpus("geovirus.jsonl")]);
     assert_eq!(v["documents"].as_u64(), Some(229), "{v}");

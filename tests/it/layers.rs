@@ -394,6 +394,7 @@ fn layers_written_files() {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo) and geojsonhint: see README"]
 fn layers_geojson_gdal_strict_and_geojsonhint() {
     let tmp = temp_dir();
     let dir = tmp.path();
@@ -425,6 +426,7 @@ fn layers_geojson_gdal_strict_and_geojsonhint() {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo): see README"]
 fn layers_geojsonseq_driver() {
     let tmp = temp_dir();
     let dir = tmp.path();
@@ -444,6 +446,7 @@ fn layers_geojsonseq_driver() {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo): see README"]
 fn layers_csv_gdal() {
     let tmp = temp_dir();
     let dir = tmp.path();
@@ -469,6 +472,7 @@ fn layers_csv_gdal() {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo, ogr2ogr, validate_gpkg.py): see README"]
 fn layers_gpkg_ogrinfo_and_ogr2ogr_round_trip() {
     let tmp = temp_dir();
     let dir = tmp.path();
@@ -518,6 +522,7 @@ fn layers_gpkg_ogrinfo_and_ogr2ogr_round_trip() {
 }
 
 #[test]
+#[ignore = "needs QGIS (python3-qgis): see README"]
 fn layers_qgis_opens_every_format() {
     let tmp = temp_dir();
     let dir = tmp.path().join("out");
@@ -556,6 +561,7 @@ fn layers_qgis_opens_every_format() {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo, validate_gpkg.py), QGIS and geojsonhint: see README"]
 fn layers_empty_results() {
     let tmp = temp_dir();
     let dir = tmp.path().join("out");
@@ -691,6 +697,7 @@ impl geoevents_core::layers::MultiLayerWriter for FailingWriter {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo): see README"]
 fn layers_failed_write_leaves_old_files() {
     let tmp = temp_dir();
     let dir = tmp.path().join("out");
@@ -797,6 +804,7 @@ fn layers_interrupted_build_is_repaired_by_the_next_write() {
 /// in every format: counted back by GDAL. (Speed is measured by
 /// `benches/bench.sh layers`, not here.)
 #[test]
+#[ignore = "needs GDAL (ogrinfo): see README"]
 fn layers_many_features() {
     let mut sample = sample_layers();
     let template = sample.events.features[0].row.clone();

@@ -337,6 +337,7 @@ fn assert_sample_drawn(doc: &Document) {
 // ------------------------------------------------------------------ tests
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_from_disk_draws_markers_and_escapes_popups() {
     let dir = tempdir();
     let page = write_sample(dir.path());
@@ -357,6 +358,7 @@ fn web_page_from_disk_draws_markers_and_escapes_popups() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_served_renders_the_same_as_from_disk() {
     let dir = tempdir();
     let page = write_sample(dir.path());
@@ -374,6 +376,7 @@ fn web_page_served_renders_the_same_as_from_disk() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_screenshot_shows_the_map() {
     let page = write_sample(&artifacts_dir());
     let png = artifacts_dir().join("index.png");
@@ -396,6 +399,7 @@ fn web_page_screenshot_shows_the_map() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_filters_events_by_date_and_hides_metonyms() {
     let dir = tempdir();
     let events = collection(vec![
@@ -425,6 +429,7 @@ fn web_page_filters_events_by_date_and_hides_metonyms() {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_without_events_says_so_over_the_world() {
     let dir = tempdir();
     let path = dir.path().join("index.html");
@@ -485,6 +490,7 @@ fn subpath_widths(d: &str) -> Vec<f64> {
 }
 
 #[test]
+#[ignore = "needs Chromium (headless): see README"]
 fn web_page_draws_antimeridian_areas_whole() {
     // Russia and Fiji reach across ±180 and the United States (Aleutians)
     // too: Natural Earth cuts them there, and the page must draw every part

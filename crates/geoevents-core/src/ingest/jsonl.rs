@@ -14,7 +14,7 @@ use std::ops::ControlFlow;
 use serde_json::{Map, Value};
 
 use super::decode::strip_bom;
-use super::{too_large, Document, Input, Sink};
+use super::{too_large, Document, Input, Origin, Sink};
 
 /// Reads every line of `reader`, handing each document or error to `sink`.
 pub(crate) fn read_lines(mut reader: impl BufRead, input: &Input, limit: usize, sink: &mut Sink) -> ControlFlow<()> {
@@ -91,10 +91,11 @@ fn skip_rest_of_line(reader: &mut impl BufRead) -> io::Result<u64> {
     }
 }
 
-/// What is wrong with one line, for [`IngestError::BadLine`](super::IngestError::BadLine).
+/// What is wrong with one line, for [`IngestError::BadLine`](super::IngestError::BadLine)
+/// (or with one document given as fields, [`document_from_fields`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub(crate) struct LineProblem(pub String);
+pub struct LineProblem(pub String);
 
 impl From<&str> for LineProblem {
     fn from(message: &str) -> Self {
@@ -113,9 +114,21 @@ fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, LineProb
     let json = std::str::from_utf8(bytes)
         .map_err(|e| LineProblem(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1)))?;
     let value: Value = serde_json::from_str(json).map_err(|e| LineProblem(not_json(&e)))?;
-    let Value::Object(mut fields) = value else {
+    let Value::Object(fields) = value else {
         return Err(format!("expected a JSON object, found {}", kind(&value)).into());
     };
+    document_from_fields(fields, || format!("{}:{line}", input.id), input.origin(Some(line)))
+}
+
+/// The document that a JSON object's fields describe, checked as a JSONL
+/// line is (the same messages): `text` a non-blank string, `id` a string or
+/// a number (`default_id` when absent or null), the optional fields strings
+/// or null. The Python bindings build their documents through this too.
+pub fn document_from_fields(
+    mut fields: Map<String, Value>,
+    default_id: impl FnOnce() -> String,
+    origin: Origin,
+) -> Result<Document, LineProblem> {
     let text = match fields.remove("text") {
         None => return Err("no \"text\" field".into()),
         Some(Value::String(text)) => text,
@@ -125,7 +138,7 @@ fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, LineProb
         return Err("\"text\" is empty".into());
     }
     let id = match fields.remove("id") {
-        None | Some(Value::Null) => format!("{}:{line}", input.id),
+        None | Some(Value::Null) => default_id(),
         Some(Value::String(id)) if id.trim().is_empty() => return Err("\"id\" is empty".into()),
         Some(Value::String(id)) => id,
         Some(Value::Number(n)) => n.to_string(),
@@ -138,7 +151,7 @@ fn document(bytes: &[u8], line: u64, input: &Input) -> Result<Document, LineProb
         url: optional(&mut fields, "url")?,
         source: optional(&mut fields, "source")?,
         published_at: optional(&mut fields, "published_at")?,
-        origin: input.origin(Some(line)),
+        origin,
     })
 }
 

@@ -39,6 +39,7 @@ use std::ops::ControlFlow;
 pub use charset::{CharsetError, CharsetSource};
 pub use format::InputFormat;
 pub use html::{article_from_html, Article, ArticleError};
+pub use jsonl::{document_from_fields, LineProblem};
 pub use read::{read_inputs, read_stdin};
 
 /// One article to geoparse.
@@ -142,8 +143,8 @@ impl Input {
 /// What receives each document or error; `Break` stops reading.
 pub(crate) type Sink<'a> = dyn FnMut(Result<Document, IngestError>) -> ControlFlow<()> + 'a;
 
-/// The message for an input over the size limit.
-pub(crate) fn too_large(len: u64, limit: usize) -> String {
+/// The message for an input over the size limit (`len` bytes).
+pub fn too_large(len: u64, limit: usize) -> String {
     format!("document of {len} bytes exceeds the limit of {limit} bytes")
 }
 

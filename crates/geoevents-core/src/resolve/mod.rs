@@ -2,6 +2,7 @@
 //! geocoder) or in a document's context ([`context`]), giving the document's
 //! [`Toponym`]s and its [`focus`].
 
+pub mod answers;
 pub mod context;
 pub mod focus;
 pub mod fuzzy;
