@@ -201,4 +201,88 @@ mod tests {
         let e = parse_feed(rss, "http://x.test/feed.xml", Some("application/rss+xml; charset=windows-1251")).unwrap();
         assert_eq!(e[0].title.as_deref(), Some("Zürich"));
     }
+
+    /// Pieces of RSS, Atom and JSON Feed documents, some of them malformed.
+    const FRAGMENTS: &[&[u8]] = &[
+        b"<?xml version=\"1.0\"?>",
+        b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>",
+        b"<rss version=\"2.0\">",
+        b"<channel>",
+        b"</channel>",
+        b"</rss>",
+        b"<item>",
+        b"</item>",
+        b"<title>",
+        b"</title>",
+        b"<link>",
+        b"</link>",
+        b"<guid>",
+        b"</guid>",
+        b"<description>",
+        b"</description>",
+        b"<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+        b"<entry>",
+        b"</entry>",
+        b"<link href=\"",
+        b"\"/>",
+        b"<content type=\"html\">",
+        b"</content>",
+        b"</feed>",
+        b"{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[",
+        b"{\"id\":\"1\",\"content_text\":\"",
+        b"\"}",
+        b"]}",
+        b"http://x.test/a",
+        b"/rel",
+        b"javascript:x",
+        b"http://u:p@x.test/",
+        b"&lt;p&gt;",
+        b"&amp;",
+        b"&bogus;",
+        b"<![CDATA[",
+        b"]]>",
+        b"Floods in Lyon",
+        b"\xff",
+        b"\xc3",
+        b"\0",
+        b"\n",
+        b" ",
+    ];
+
+    fn feed_bytes() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..600),
+            prop::collection::vec(prop::sample::select(FRAGMENTS), 0..100).prop_map(|parts| parts.concat()),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config { cases: 256, failure_persistence: None, ..Default::default() })]
+
+        /// Whatever a server sends as a feed: entries or an error naming the
+        /// feed's URL, never a panic; links are absolute, never the feed itself.
+        #[test]
+        fn arbitrary_feed_bytes(bytes in feed_bytes(), content_type in proptest::prop_oneof![
+            proptest::strategy::Just(None),
+            proptest::strategy::Just(Some("application/rss+xml; charset=windows-1252")),
+            proptest::strategy::Just(Some("application/json")),
+        ]) {
+            let url = "http://x.test/feed.xml";
+            match parse_feed(&bytes, url, content_type) {
+                Ok(entries) => {
+                    for e in entries {
+                        if let Some(link) = &e.url {
+                            proptest::prop_assert!(reqwest::Url::parse(link).is_ok(), "{link}");
+                            proptest::prop_assert_ne!(link.as_str(), url);
+                        }
+                        if let Some(content) = &e.content {
+                            let _ = content_text(content);
+                        }
+                    }
+                }
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with(url), "unnamed: {e}"),
+            }
+        }
+    }
 }
