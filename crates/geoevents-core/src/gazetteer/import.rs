@@ -18,6 +18,7 @@
 use super::record::{Kind, PlaceRecord};
 use super::writer::{BuildStats, GazetteerWriter};
 use super::GazetteerError;
+use crate::ingest::BINARY_PROBE;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -27,9 +28,6 @@ pub const DUMP_COLUMNS: usize = 19;
 
 /// The import's errors are the gazetteer domain's.
 pub type ImportError = GazetteerError;
-
-/// How far into an input NUL bytes are looked for: text never has them.
-const BINARY_PROBE: usize = 8 * 1024;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -175,7 +173,7 @@ fn for_each_line(
         }
         let result = match std::str::from_utf8(line) {
             Ok(line) => f(line_no, line),
-            Err(e) => Err(LineError::Malformed(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))),
+            Err(e) => Err(LineError::Malformed(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to() + 1))),
         };
         if let Err(e) = result {
             let message = match e {

@@ -310,7 +310,7 @@ impl Store {
         }
         let cc = &c[29..31];
         if !(cc == [0, 0] || cc.iter().all(u8::is_ascii_alphanumeric)) {
-            return Err(bad(format!("country code bytes {cc:?} are not two letters")));
+            return Err(bad(format!("country code bytes {cc:?} are neither empty nor two ASCII letters or digits")));
         }
         let start = u32_at(c, 24) as usize;
         if start != pos {

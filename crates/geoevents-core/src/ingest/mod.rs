@@ -25,6 +25,7 @@
 
 pub mod charset;
 mod decode;
+pub(crate) use decode::BINARY_PROBE;
 mod format;
 pub mod html;
 mod html_guard;
@@ -76,6 +77,17 @@ pub struct Origin {
     pub line: Option<u64>,
 }
 
+/// `path` or `path:line`, as in the other messages.
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = if self.path == "-" { "<stdin>" } else { self.path.as_str() };
+        match self.line {
+            Some(line) => write!(f, "{path}:{line}"),
+            None => f.write_str(path),
+        }
+    }
+}
+
 /// Why an input, or one document in it, could not be read. Each names the
 /// file (`<stdin>` for standard input) and, for JSONL, the line.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +110,17 @@ pub enum IngestError {
         line: u64,
         /// What is wrong with the line.
         message: String,
+    },
+    /// A document whose id an earlier document already has: its events'
+    /// ids (derived from the document id) and its rows would collide.
+    #[error("{at}: document id {id:?} is already used by {first}: ids must be unique (name a folder rather than two files of the same name, or give each JSONL line its own id)")]
+    DuplicateId {
+        /// The path, and for JSONL `:line`, of the second document.
+        at: String,
+        /// The id both documents have.
+        id: String,
+        /// The path (and `:line`) of the first document with this id.
+        first: String,
     },
     /// A whole file that is not a document: empty, binary, invalid UTF-8, an
     /// unsupported type, an HTML page without article text, or too large.
