@@ -5,12 +5,18 @@
 //! SIGTERM, which stop the run after the articles being processed.
 //!
 //! A failing feed (DNS, HTTP error, timeout, malformed XML, an oversized
-//! body, a redirect loop) is reported and skipped; the others go on.
+//! body, a redirect loop) is reported and skipped; the others go on. A
+//! failing article (HTTP error, timeout, no text, over its processing
+//! deadline, refused by the outbound policy) is recorded in the state and
+//! retried on later passes with a backoff, even while its feed answers 304.
+//! Stored articles are revalidated (conditional GET) on a schedule, so that
+//! edits are seen while the feed is unchanged.
 
 use super::extract::write_map_layers;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use crate::feeds::feed::{content_text, parse_feed, FeedEntry};
-use crate::feeds::fetch::{FetchOptions, Fetched, Fetcher, Validators};
+use crate::feeds::fetch::{FeedClient, FetchError, FetchOptions, Fetched, Fetcher, Target, Validators};
+use crate::feeds::policy::{has_credentials, redact, Refusal};
 use crate::feeds::FeedError;
 use crate::state::lock::Lock;
 use crate::state::{NewArticle, State};
@@ -18,7 +24,7 @@ use geoevents_core::events::Modality;
 use geoevents_core::gazetteer::Gazetteer;
 use geoevents_core::ingest::{article_from_html, decode_html, Document, Origin};
 use geoevents_core::layers::LayerFormat;
-use geoevents_core::pipeline::{extract, Extraction};
+use geoevents_core::pipeline::{extract_until, Extraction};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -74,6 +80,8 @@ pub struct Config {
     /// (default `["reported"]`).
     #[serde(default)]
     pub draw: Vec<String>,
+    /// Longest processing of one article (default 60s); over it, the article is skipped.
+    pub article_deadline: Option<String>,
     #[serde(default)]
     pub fetch: FetchConfig,
     #[serde(default, rename = "feed")]
@@ -94,6 +102,25 @@ pub struct FetchConfig {
     /// Concurrent requests to one host (default 4).
     pub per_host: Option<usize>,
     pub user_agent: Option<String>,
+    /// Let article links and redirects reach internal addresses (default false).
+    pub allow_private_addresses: Option<bool>,
+    /// Host names resolved to fixed addresses (`"news.test" = "127.0.0.1"`).
+    #[serde(default)]
+    pub resolve: std::collections::HashMap<String, Addresses>,
+    /// First wait before a failed article is tried again (default 5m); doubles, at most 1d.
+    pub article_retry: Option<String>,
+    /// How often a stored article is revalidated while its feed is unchanged (default 6h).
+    pub revalidate: Option<String>,
+    /// Articles first seen longer ago than this are no longer revalidated (default 3d).
+    pub revalidate_for: Option<String>,
+}
+
+/// One address or several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Addresses {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,9 +135,20 @@ pub struct FeedConfig {
     /// Fetch each linked article page (default), or use the feed's own text.
     #[serde(default = "yes")]
     pub fetch_article: bool,
-    /// Only the first N entries of the feed.
+    /// Only the first N entries of the feed (default [`DEFAULT_MAX_ARTICLES`]).
     pub max_articles: Option<usize>,
+    /// Let this feed's links reach internal addresses (default: `[fetch]`'s).
+    pub allow_private_addresses: Option<bool>,
 }
+
+/// Entries taken from a feed at each pass when `max_articles` is not given.
+pub const DEFAULT_MAX_ARTICLES: usize = 200;
+
+/// When `article_deadline` is not given.
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+
+/// The longest wait between two attempts at a failed article.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(24 * 3600);
 
 fn yes() -> bool {
     true
@@ -125,6 +163,28 @@ pub struct Settings {
     /// The modalities drawn (never empty).
     pub draw: Vec<Modality>,
     pub fetch: FetchOptions,
+    pub schedule: ArticleSchedule,
+}
+
+/// When articles are processed, retried and revalidated.
+#[derive(Debug, Clone, Copy)]
+pub struct ArticleSchedule {
+    /// Longest processing of one article.
+    pub deadline: Duration,
+    /// First wait before a failed article is retried; doubled at each failure, at most [`MAX_RETRY_WAIT`].
+    pub retry: Duration,
+    /// A stored article is revalidated when last checked longer ago than this.
+    pub revalidate: Duration,
+    /// ... and first seen less long ago than this.
+    pub revalidate_for: Duration,
+}
+
+impl ArticleSchedule {
+    /// The wait before the attempt after `attempts` failures.
+    fn retry_wait(&self, attempts: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(20));
+        self.retry.saturating_mul(factor).min(MAX_RETRY_WAIT)
+    }
 }
 
 fn config_error(path: &Path, message: impl std::fmt::Display) -> CliError {
@@ -205,6 +265,38 @@ pub fn load_config(path: &Path) -> Result<Settings, CliError> {
     if let Some(ua) = &fc.user_agent {
         fetch.user_agent = ua.clone();
     }
+    fetch.allow_private_addresses = fc.allow_private_addresses.unwrap_or(false);
+    for (name, addresses) in &fc.resolve {
+        let list = match addresses {
+            Addresses::One(a) => std::slice::from_ref(a),
+            Addresses::Many(v) => v.as_slice(),
+        };
+        let mut ips = Vec::new();
+        for a in list {
+            ips.push(
+                a.trim()
+                    .parse::<std::net::IpAddr>()
+                    .map_err(|_| config_error(path, format!("fetch.resolve {name:?}: {a:?} is not an IP address")))?,
+            );
+        }
+        fetch.resolve.insert(name.to_ascii_lowercase(), ips);
+    }
+    let schedule = ArticleSchedule {
+        deadline: optional_duration(path, "article_deadline", config.article_deadline.as_deref(), DEFAULT_DEADLINE)?,
+        retry: optional_duration(path, "fetch.article_retry", fc.article_retry.as_deref(), Duration::from_secs(300))?,
+        revalidate: optional_duration(
+            path,
+            "fetch.revalidate",
+            fc.revalidate.as_deref(),
+            Duration::from_secs(6 * 3600),
+        )?,
+        revalidate_for: optional_duration(
+            path,
+            "fetch.revalidate_for",
+            fc.revalidate_for.as_deref(),
+            Duration::from_secs(3 * 24 * 3600),
+        )?,
+    };
     for (what, v) in [("every", &config.every), ("keep", &config.keep)] {
         if let Some(v) = v {
             duration(path, what, v)?;
@@ -213,7 +305,11 @@ pub fn load_config(path: &Path) -> Result<Settings, CliError> {
     if let Some(c) = &config.cron {
         c.parse::<croner::Cron>().map_err(|e| config_error(path, format!("cron {c:?}: {e}")))?;
     }
-    Ok(Settings { config, output, state, formats, draw, fetch })
+    Ok(Settings { config, output, state, formats, draw, fetch, schedule })
+}
+
+fn optional_duration(path: &Path, what: &str, s: Option<&str>, default: Duration) -> Result<Duration, CliError> {
+    s.map_or(Ok(default), |s| duration(path, what, s))
 }
 
 /// The lock file of a state file.
@@ -280,6 +376,7 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> CliResult {
         .build()
         .map_err(|e| CliError::new(Exit::Internal, e.to_string()))?;
     let ctx = Arc::new(Ctx {
+        schedule: settings.schedule,
         gaz,
         fetcher,
         state: Mutex::new(state),
@@ -319,6 +416,9 @@ pub fn run(global: &GlobalArgs, args: &RunArgs) -> CliResult {
         }
     });
     drop(lock);
+    // An article past its deadline may still be running on a blocking
+    // thread: the process does not wait for it.
+    rt.shutdown_timeout(Duration::from_millis(100));
     outcome
 }
 
@@ -347,6 +447,7 @@ fn spawn_signal_handler(ctx: Arc<Ctx>) {
 }
 
 struct Ctx {
+    schedule: ArticleSchedule,
     gaz: Gazetteer,
     fetcher: Fetcher,
     state: Mutex<State>,
@@ -369,6 +470,8 @@ struct Counts {
     changed: AtomicU64,
     unchanged: AtomicU64,
     failed: AtomicU64,
+    /// Failed before and not yet due for another attempt.
+    waiting: AtomicU64,
 }
 
 /// One pass over every feed, then the layers rebuilt from the state.
@@ -432,6 +535,7 @@ async fn pass(ctx: &Arc<Ctx>, settings: &Settings, keep: Option<Duration>) -> Re
         changed_articles = counts.changed.load(Ordering::Relaxed),
         unchanged_articles = counts.unchanged.load(Ordering::Relaxed),
         failed_articles = counts.failed.load(Ordering::Relaxed),
+        waiting_articles = counts.waiting.load(Ordering::Relaxed),
         articles_stored = articles,
         events_stored = events,
         layer_events = written.events,
@@ -453,57 +557,92 @@ fn sweep_temporaries(folder: &Path) {
     }
 }
 
-/// Fetches and parses one feed, then handles its entries; the number of entries.
+/// The key of an entry in the state: its link, else `id:FEED:ID`.
+fn entry_key(feed: &FeedConfig, entry: &FeedEntry) -> String {
+    entry.url.clone().unwrap_or_else(|| format!("id:{}:{}", feed.name, entry.id))
+}
+
+/// Why an entry is handled in this pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Why {
+    /// It is in the feed.
+    InFeed,
+    /// It failed before and its retry is due.
+    Retry,
+    /// It is stored and due for revalidation.
+    Revalidate,
+}
+
+/// Fetches and parses one feed, then handles its entries, the failed
+/// articles due for a retry and the stored ones due for revalidation; the
+/// number of entries in the feed.
 async fn run_feed(ctx: &Arc<Ctx>, feed: &FeedConfig, counts: &Arc<Counts>) -> Result<usize, FeedError> {
+    // The URL as written down: without credentials.
+    let shown = redact(&feed.url);
     let record = |status: &str, error: Option<&str>, v: Option<&Validators>, n: Option<usize>| {
-        if let Err(e) = ctx.state().record_feed(&feed.name, &feed.url, status, error, v, n) {
+        if let Err(e) = ctx.state().record_feed(&feed.name, &shown, status, error, v, n) {
             tracing::error!(feed = %feed.name, error = %e, "cannot record the feed");
         }
     };
-    let validators = ctx.state().feed_validators(&feed.name, &feed.url)?;
-    let fetched = match ctx.fetcher.get(&feed.url, Some(&validators)).await {
+    let feed_url = reqwest::Url::parse(&feed.url)
+        .map_err(|e| FeedError::NotAFeed { url: shown.clone(), message: e.to_string() })?;
+    let client = Arc::new(ctx.fetcher.for_feed(&feed_url, feed.allow_private_addresses.unwrap_or(false))?);
+    let validators = ctx.state().feed_validators(&feed.name, &shown)?;
+    let fetched = match client.get(&feed.url, Some(&validators), Target::Feed).await {
         Ok(f) => f,
         Err(e) => {
             record("error", Some(&e.to_string()), None, None);
             return Err(e.into());
         }
     };
-    let (bytes, validators, content_type) = match fetched {
-        Fetched::NotModified => {
-            record("not modified", None, None, None);
-            return Ok(0);
+    let (entries, new_validators) = match fetched {
+        Fetched::NotModified => (Vec::new(), None),
+        Fetched::Body { bytes, validators, content_type, .. } => {
+            match parse_feed(&bytes, &shown, content_type.as_deref()) {
+                Ok(mut e) => {
+                    e.truncate(feed.max_articles.unwrap_or(DEFAULT_MAX_ARTICLES));
+                    (e, Some(validators))
+                }
+                Err(e) => {
+                    record("error", Some(&e.to_string()), None, None);
+                    return Err(e);
+                }
+            }
         }
-        Fetched::Body { bytes, validators, content_type, .. } => (bytes, validators, content_type),
     };
-    let mut entries = match parse_feed(&bytes, &feed.url, content_type.as_deref()) {
-        Ok(e) => e,
-        Err(e) => {
-            record("error", Some(&e.to_string()), None, None);
-            return Err(e);
-        }
-    };
-    if let Some(max) = feed.max_articles {
-        entries.truncate(max);
-    }
     let n = entries.len();
+    let work = work_list(ctx, feed, entries, counts)?;
     if let Some(pb) = &ctx.progress {
-        pb.inc_length(n as u64);
+        pb.inc_length(work.len() as u64);
     }
     let feed = Arc::new(feed.clone());
     let mut tasks = tokio::task::JoinSet::new();
-    for entry in entries {
-        let (ctx, feed, counts) = (ctx.clone(), feed.clone(), counts.clone());
+    for (entry, why) in work {
+        let (ctx, feed, counts, client) = (ctx.clone(), feed.clone(), counts.clone(), client.clone());
         tasks.spawn(async move {
             if ctx.stop.load(Ordering::SeqCst) {
                 return;
             }
-            let url = entry.url.clone();
-            match run_entry(&ctx, &feed, entry).await {
+            let key = entry_key(&feed, &entry);
+            match run_entry(&ctx, &client, &feed, &entry).await {
                 Ok(Outcome::New) => counts.new.fetch_add(1, Ordering::Relaxed),
                 Ok(Outcome::Changed) => counts.changed.fetch_add(1, Ordering::Relaxed),
                 Ok(Outcome::Unchanged) => counts.unchanged.fetch_add(1, Ordering::Relaxed),
                 Err(e) => {
-                    tracing::warn!(feed = %feed.name, article = %url, error = %e, "article skipped");
+                    let error = e.to_string();
+                    // A refused link is not tried again until it shows up in the feed again.
+                    let refused = matches!(e, FeedError::Fetch(FetchError::Refused { .. }));
+                    let schedule = ctx.schedule;
+                    let failure = ctx.state().record_failure(&key, &feed.name, &entry, &error, |attempts| {
+                        (!refused).then(|| schedule.retry_wait(attempts))
+                    });
+                    match failure {
+                        Ok(f) => tracing::warn!(
+                            feed = %feed.name, article = %key, error = %error, attempts = f.attempts,
+                            next_retry = f.next_retry.as_deref().unwrap_or("never"), ?why, "article skipped"
+                        ),
+                        Err(se) => tracing::error!(feed = %feed.name, article = %key, error = %error, state_error = %se, "article skipped and not recorded"),
+                    }
                     counts.failed.fetch_add(1, Ordering::Relaxed)
                 }
             };
@@ -516,8 +655,71 @@ async fn run_feed(ctx: &Arc<Ctx>, feed: &FeedConfig, counts: &Arc<Counts>) -> Re
     // Validators are saved only once every entry was handled, so that a run
     // stopped half-way fetches the feed in full next time.
     let complete = !ctx.stop.load(Ordering::SeqCst);
-    record("ok", None, complete.then_some(&validators), Some(n));
+    match new_validators {
+        None => record("not modified", None, None, None),
+        Some(v) => record("ok", None, complete.then_some(&v), Some(n)),
+    }
     Ok(n)
+}
+
+/// What to handle for a feed in this pass: its entries (less those that
+/// failed and wait for their retry), then the failed ones due for a retry,
+/// then (for feeds whose pages are fetched) stored articles due for
+/// revalidation, at most `max_articles` of those.
+fn work_list(
+    ctx: &Ctx,
+    feed: &FeedConfig,
+    entries: Vec<FeedEntry>,
+    counts: &Counts,
+) -> Result<Vec<(FeedEntry, Why)>, FeedError> {
+    let now = chrono::Utc::now();
+    let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let now_s = stamp(now);
+    let state = ctx.state();
+    let mut keys = std::collections::HashSet::new();
+    let mut work = Vec::new();
+    for mut entry in entries {
+        // A link with credentials is refused, fetched or not: it would be
+        // published in the layers. Recorded without them, never retried.
+        if let Some(link) = entry.url.as_deref().and_then(|l| reqwest::Url::parse(l).ok()).filter(has_credentials) {
+            entry.url = Some(redact(link.as_str()));
+            let key = entry_key(feed, &entry);
+            keys.insert(key.clone());
+            let error = FetchError::Refused { url: key.clone(), reason: Refusal::Credentials.to_string() }.to_string();
+            state.record_failure(&key, &feed.name, &entry, &error, |_| None)?;
+            tracing::warn!(feed = %feed.name, article = %key, error = %error, "article skipped");
+            counts.failed.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
+        let key = entry_key(feed, &entry);
+        keys.insert(key.clone());
+        let waiting = state.failure(&key)?.and_then(|f| f.next_retry).is_some_and(|t| t > now_s);
+        if waiting {
+            counts.waiting.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
+        work.push((entry, Why::InFeed));
+    }
+    for entry in state.due_retries(&feed.name, &now_s)? {
+        if keys.insert(entry_key(feed, &entry)) {
+            work.push((entry, Why::Retry));
+        }
+    }
+    if feed.fetch_article {
+        let ago = |d: Duration| stamp(now - chrono::Duration::from_std(d).unwrap_or(chrono::Duration::zero()));
+        let due = state.due_revalidations(
+            &feed.name,
+            &ago(ctx.schedule.revalidate_for),
+            &ago(ctx.schedule.revalidate),
+            feed.max_articles.unwrap_or(DEFAULT_MAX_ARTICLES),
+        )?;
+        for entry in due {
+            if keys.insert(entry_key(feed, &entry)) {
+                work.push((entry, Why::Revalidate));
+            }
+        }
+    }
+    Ok(work)
 }
 
 enum Outcome {
@@ -540,67 +742,121 @@ fn content_hash(doc: &Document) -> String {
     })
 }
 
-async fn run_entry(ctx: &Arc<Ctx>, feed: &FeedConfig, entry: FeedEntry) -> Result<Outcome, FeedError> {
-    let known = ctx.state().known(&entry.url)?;
-    let mut validators = Validators::default();
-    let doc = if feed.fetch_article {
-        let sent = known.as_ref().map(|k| &k.validators);
-        match ctx.fetcher.get(&entry.url, sent).await? {
-            Fetched::NotModified => return Ok(Outcome::Unchanged),
-            Fetched::Body { bytes, validators: v, content_type, .. } => {
-                validators = v;
-                let url = || entry.url.clone();
-                let html = decode_html(&bytes, content_type.as_deref())
-                    .map_err(|source| FeedError::Charset { url: url(), source })?;
-                let article = article_from_html(&html, Some(&entry.url))
-                    .map_err(|source| FeedError::Article { url: url(), source })?;
-                document(feed, &entry, article.text, article.title, article.published_at)
+/// What an entry's text comes from, before it is extracted.
+enum Source {
+    /// A fetched page: its bytes and `Content-Type`.
+    Page { link: String, bytes: Vec<u8>, content_type: Option<String> },
+    /// The feed's own text of the entry (HTML or plain).
+    FeedText,
+}
+
+/// Handles one entry: its page fetched (conditional GET when stored) or the
+/// feed's own text, then, within the article deadline, its text extracted
+/// and (when new or changed) geoparsed, and the results stored.
+async fn run_entry(
+    ctx: &Arc<Ctx>,
+    client: &FeedClient,
+    feed: &FeedConfig,
+    entry: &FeedEntry,
+) -> Result<Outcome, FeedError> {
+    let key = entry_key(feed, entry);
+    let known = ctx.state().known(&key)?;
+    let mut validators = None;
+    let source = match entry.url.as_deref() {
+        Some(link) if feed.fetch_article => {
+            let sent = known.as_ref().map(|k| &k.validators);
+            match client.get(link, sent, Target::Article).await? {
+                Fetched::NotModified => {
+                    ctx.state().touch_article(&key, None)?;
+                    return Ok(Outcome::Unchanged);
+                }
+                Fetched::Body { bytes, validators: v, content_type, .. } => {
+                    validators = Some(v);
+                    Source::Page { link: link.to_string(), bytes, content_type }
+                }
             }
         }
-    } else {
-        let text = entry.content.as_deref().map(content_text).unwrap_or_default();
-        if text.trim().is_empty() && entry.title.is_none() {
-            return Err(FeedError::NoText { url: entry.url.clone() });
-        }
-        document(feed, &entry, text, None, None)
+        // The feed's own text: an entry without a usable link, or a feed
+        // whose pages are not fetched.
+        _ => Source::FeedText,
     };
-    let hash = content_hash(&doc);
-    if let Some(k) = &known {
-        if k.content_hash == hash {
-            if k.validators != validators && feed.fetch_article {
-                ctx.state().touch_article(&entry.url, &validators)?;
-            }
-            return Ok(Outcome::Unchanged);
-        }
-    }
     if ctx.stop.load(Ordering::SeqCst) {
         return Ok(Outcome::Unchanged);
     }
+    // The deadline covers the work on processors: text extraction and
+    // geoparsing, each on a blocking thread, one processor slot an article.
     // The semaphore is never closed; were it, geoparsing would go on unthrottled.
-    let _cpu = ctx.cpu.acquire().await.ok();
+    let permit = ctx.cpu.acquire().await.ok();
+    let deadline = ctx.schedule.deadline;
+    let until = std::time::Instant::now() + deadline;
+    let over = || FeedError::Deadline { url: key.clone(), secs: deadline.as_secs_f64() };
+    let (feed_arc, entry_arc) = (feed.clone(), entry.clone());
+    let doc = within(until, &key, over, move || to_document(&feed_arc, &entry_arc, source)).await??;
+    let hash = content_hash(&doc);
+    if let Some(k) = &known {
+        if k.content_hash == hash {
+            let new = validators.as_ref().filter(|v| **v != k.validators);
+            ctx.state().touch_article(&key, new)?;
+            return Ok(Outcome::Unchanged);
+        }
+    }
     let ctx2 = ctx.clone();
-    let feed_name = feed.name.clone();
-    let is_new = known.is_none();
-    let entry_url = entry.url.clone();
-    tokio::task::spawn_blocking(move || -> Result<Outcome, FeedError> {
-        let mut p = extract(&ctx2.gaz, &doc);
-        p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
-        let url = doc.url.as_deref().unwrap_or(&doc.id);
-        ctx2.state().store_article(&NewArticle {
-            url,
-            feed: &feed_name,
+    let done = within(until, &key, over, move || extract_until(&ctx2.gaz, &doc, until).map(|x| (doc, x))).await?;
+    drop(permit);
+    let Some((doc, mut p)) = done else { return Err(over()) };
+    p.toponyms.iter_mut().for_each(|t| t.reasons = Vec::new());
+    let stored_validators = validators.unwrap_or_default();
+    tokio::task::block_in_place(|| {
+        ctx.state().store_article(&NewArticle {
+            url: &key,
+            feed: &feed.name,
             content_hash: &hash,
             published: doc.published_at.as_deref(),
             title: doc.title.as_deref(),
-            validators: &validators,
+            validators: &stored_validators,
             toponyms: &p.toponyms,
             events: &p.events,
-        })?;
-        tracing::debug!(article = %url, events = p.events.len(), "article stored");
-        Ok(if is_new { Outcome::New } else { Outcome::Changed })
-    })
-    .await
-    .map_err(|source| FeedError::Geoparse { url: entry_url, source })?
+        })
+    })?;
+    tracing::debug!(article = %key, events = p.events.len(), "article stored");
+    Ok(if known.is_none() { Outcome::New } else { Outcome::Changed })
+}
+
+/// Runs `work` on a blocking thread, giving up at `until`. Past it the
+/// thread is left to finish on its own (threads cannot be stopped; the
+/// geoparser skips its last stage then) and its result is dropped.
+async fn within<T: Send + 'static>(
+    until: std::time::Instant,
+    key: &str,
+    over: impl Fn() -> FeedError,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, FeedError> {
+    let left = until.saturating_duration_since(std::time::Instant::now());
+    match tokio::time::timeout(left, tokio::task::spawn_blocking(work)).await {
+        Err(_) => Err(over()),
+        Ok(Err(source)) => Err(FeedError::Geoparse { url: key.to_string(), source }),
+        Ok(Ok(value)) => Ok(value),
+    }
+}
+
+/// The document of an entry: the article in its page, or the feed's text.
+fn to_document(feed: &FeedConfig, entry: &FeedEntry, source: Source) -> Result<Document, FeedError> {
+    match source {
+        Source::Page { link, bytes, content_type } => {
+            let html = decode_html(&bytes, content_type.as_deref())
+                .map_err(|source| FeedError::Charset { url: link.clone(), source })?;
+            let article = article_from_html(&html, Some(&link))
+                .map_err(|source| FeedError::Article { url: link.clone(), source })?;
+            Ok(document(feed, entry, article.text, article.title, article.published_at))
+        }
+        Source::FeedText => {
+            let text = entry.content.as_deref().map(content_text).unwrap_or_default();
+            if text.trim().is_empty() && entry.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                return Err(FeedError::NoText { url: entry_key(feed, entry) });
+            }
+            Ok(document(feed, entry, text, None, None))
+        }
+    }
 }
 
 fn document(
@@ -611,13 +867,14 @@ fn document(
     published: Option<String>,
 ) -> Document {
     Document {
-        id: entry.url.clone(),
+        // An entry without a link is known by its id (RSS guid, Atom id).
+        id: entry.url.clone().unwrap_or_else(|| entry.id.clone()),
         text,
         title: title.or_else(|| entry.title.clone()).filter(|t| !t.is_empty()),
-        url: Some(entry.url.clone()),
+        url: entry.url.clone(),
         source: Some(feed.name.clone()),
         published_at: entry.published.clone().or(published),
-        origin: Origin { path: feed.url.clone(), line: None },
+        origin: Origin { path: redact(&feed.url), line: None },
     }
 }
 

@@ -1,9 +1,11 @@
 //! News feeds over HTTP for `geoevents run`: fetching with retries, limits
 //! and conditional GET ([`fetch`]), and reading RSS, Atom and JSON Feed
-//! documents into entries ([`feed`]).
+//! documents into entries ([`feed`]), and where requests may go
+//! ([`policy`]).
 
 pub mod feed;
 pub mod fetch;
+pub mod policy;
 
 use geoevents_core::ingest::{ArticleError, CharsetError};
 
@@ -23,10 +25,13 @@ pub enum FeedError {
     #[error("{url}: the feed gives no text for this entry")]
     NoText { url: String },
     #[error("cannot set up the HTTP client: {0}")]
-    Client(#[source] reqwest::Error),
+    Client(String),
     #[error(transparent)]
     State(#[from] crate::state::StateError),
     /// Geoparsing an article panicked or was cancelled.
     #[error("{url}: geoparsing stopped: {source}")]
     Geoparse { url: String, source: tokio::task::JoinError },
+    /// Geoparsing an article took longer than the per-article deadline.
+    #[error("{url}: processing took longer than the deadline of {secs} s; skipped")]
+    Deadline { url: String, secs: f64 },
 }

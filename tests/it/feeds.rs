@@ -27,6 +27,9 @@ pub struct Route {
     pub no_length: bool,
     /// Send a body of this many bytes instead of `body`, in 64 KiB writes.
     pub huge: usize,
+    /// Announce the whole body's length but close the connection after
+    /// this many bytes of it (a transfer cut short).
+    pub cut_at: Option<usize>,
 }
 
 impl Route {
@@ -181,7 +184,8 @@ fn serve(mut stream: TcpStream, shared: &Mutex<Shared>) {
             left -= n;
         }
     } else {
-        let _ = stream.write_all(&route.body);
+        let end = route.cut_at.unwrap_or(route.body.len()).min(route.body.len());
+        let _ = stream.write_all(&route.body[..end]);
     }
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Write);
@@ -237,7 +241,7 @@ impl Setup {
     }
 }
 
-fn config(feeds: &[(&str, &str)], extra: &str) -> String {
+pub(crate) fn config(feeds: &[(&str, &str)], extra: &str) -> String {
     let mut c = format!("output = \"output\"\n{extra}\n");
     for (name, url) in feeds {
         c.push_str(&format!("\n[[feed]]\nname = \"{name}\"\nurl = \"{url}\"\n"));
@@ -246,7 +250,7 @@ fn config(feeds: &[(&str, &str)], extra: &str) -> String {
 }
 
 /// `(source_url, place_name)` of every event, sorted.
-fn event_keys(events: &[Value]) -> Vec<(String, String)> {
+pub(crate) fn event_keys(events: &[Value]) -> Vec<(String, String)> {
     let mut k: Vec<(String, String)> = events
         .iter()
         .map(|f| {
@@ -258,14 +262,14 @@ fn event_keys(events: &[Value]) -> Vec<(String, String)> {
     k
 }
 
-fn places_of(events: &[Value], url_part: &str) -> Vec<String> {
+pub(crate) fn places_of(events: &[Value], url_part: &str) -> Vec<String> {
     let mut v: Vec<String> =
         event_keys(events).into_iter().filter(|(u, _)| u.contains(url_part)).map(|(_, p)| p).collect();
     v.dedup();
     v
 }
 
-const FAST: &str = "[fetch]\ntimeout = \"3s\"\nretries = 3\nbackoff = \"50ms\"";
+pub(crate) const FAST: &str = "[fetch]\ntimeout = \"3s\"\nretries = 3\nbackoff = \"50ms\"";
 
 #[test]
 fn minimal_config_first_run_maps_events_and_rerun_changes_nothing() {
@@ -528,7 +532,7 @@ fn two_runs_started_together_never_both_go_on() {
     assert_eq!(setup.status()[0]["articles"], 10);
 }
 
-fn generated_site(server: &Server, n: usize, delay: Duration) {
+pub(crate) fn generated_site(server: &Server, n: usize, delay: Duration) {
     let places =
         ["Paris", "Berlin", "Madrid", "Nairobi", "Lima", "Cairo", "Oslo", "Hanoi", "Quito", "Dakar", "Kyiv", "Manila"];
     let mut items = String::new();
@@ -626,7 +630,9 @@ fn stored_articles(state: &Path) -> i64 {
 fn benchmark_1000_articles() {
     let server = Server::start();
     generated_site(&server, 1000, Duration::ZERO);
-    let setup = Setup::new(&config(&[("gen", &server.url("/gen.xml"))], "[fetch]\nper_host = 8"));
+    let mut cfg = config(&[("gen", &server.url("/gen.xml"))], "[fetch]\nper_host = 8");
+    cfg.push_str("max_articles = 1000\n"); // over the default of 200
+    let setup = Setup::new(&cfg);
     let started = Instant::now();
     setup.run(&[]).ok();
     let secs = started.elapsed().as_secs_f64();

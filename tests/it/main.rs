@@ -8,6 +8,7 @@ mod article_map;
 mod eval;
 mod events;
 mod extract;
+mod feed_robustness;
 mod feeds;
 mod gazetteer;
 mod geocode;

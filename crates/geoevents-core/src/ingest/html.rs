@@ -9,6 +9,14 @@
 //! all the text left in `<body>` is taken instead. Either way paragraphs are
 //! separated by a blank line and entities are decoded.
 //!
+//! Before any of that, a byte-level pass ([`super::html_guard`]) measures
+//! the page's nesting depth and its largest attribute count: a page nested
+//! deeper than [`MAX_NESTING`] elements or with a tag of more than
+//! [`MAX_ATTRIBUTES`] attributes is never parsed as HTML (the parser's cost
+//! grows with the square of both); its text is taken with the tags stripped
+//! instead, and its title from `<title>`. The cost of a page is then linear
+//! in its size, whatever its shape.
+//!
 //! [`article_from_html`] works on a string so that pages fetched from feeds
 //! can use it too; [`document`] is the file reader.
 
@@ -18,6 +26,8 @@ use dom_query::Document as Dom;
 use dom_smoothie::{Config, Readability, TextMode};
 
 use super::charset::decode_page;
+use super::html_guard::{shape, stripped_text};
+pub use super::html_guard::{MAX_ATTRIBUTES, MAX_NESTING};
 use super::html_meta::{clean, is_http_url, page_meta};
 use super::{Document, IngestError, Input};
 
@@ -76,6 +86,9 @@ pub enum ArticleError {
 
 fn extract(html: &str, url: Option<&str>) -> Result<Article, ArticleError> {
     let page_url = url.map(str::trim).filter(|u| is_http_url(u));
+    if shape(html).pathological() {
+        return stripped_article(html, page_url);
+    }
     let dom = Dom::from(html);
     let own = page_meta(&dom, page_url);
 
@@ -99,6 +112,17 @@ fn extract(html: &str, url: Option<&str>) -> Result<Article, ArticleError> {
         url: own.url.or_else(|| page_url.map(str::to_string)),
         site_name: own.site_name.or_else(|| found.site_name.as_deref().and_then(clean)),
     })
+}
+
+/// The article of a page too deep or with too many attributes to parse:
+/// its text without tags (see [`super::html_guard`]).
+fn stripped_article(html: &str, page_url: Option<&str>) -> Result<Article, ArticleError> {
+    let (text, title) = stripped_text(html);
+    let text = tidy(&text);
+    if text.is_empty() {
+        return Err(ArticleError::NoText);
+    }
+    Ok(Article { title, text, published_at: None, url: page_url.map(str::to_string), site_name: None })
 }
 
 /// Readability's text, or all the body text when that is too short. A page
@@ -259,6 +283,45 @@ mod tests {
         let started = std::time::Instant::now();
         assert_eq!(article_from_html(&deep, None).map(|a| a.text), Ok("Deep text in Oslo.".to_string()));
         assert!(started.elapsed().as_secs() < 10, "deep nesting took {:?}", started.elapsed());
+    }
+
+    /// The probe's pathological pages: before the byte-level guard, 200,000
+    /// nested `<div>` took more than 60 s and one tag with 500,000 attributes
+    /// too (the parser's cost is quadratic in both). The bound below is not a
+    /// speed goal (that is `benches/worst_shapes.sh`): it only tells a
+    /// quadratic parse (minutes) from the linear pass (milliseconds).
+    #[test]
+    fn deep_nesting_and_huge_attribute_lists_take_the_linear_path() {
+        let deep = format!(
+            "<html><body>{}Deep text in Oslo.{}</body></html>",
+            "<div>".repeat(200_000),
+            "</div>".repeat(200_000)
+        );
+        let attrs = (0..500_000).fold(String::new(), |mut s, i| {
+            use std::fmt::Write as _;
+            let _ = write!(s, " a{i}=x");
+            s
+        });
+        let wide =
+            format!("<html><head><title>Wide</title></head><body><p{attrs}>Wide text in Bergen.</p></body></html>");
+        for (page, want, title) in [(&deep, "Deep text in Oslo.", None), (&wide, "Wide text in Bergen.", Some("Wide"))]
+        {
+            assert!(shape(page).pathological());
+            let started = std::time::Instant::now();
+            let article = article_from_html(page, Some("https://news.example/x")).unwrap();
+            assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
+            assert_eq!(article.text, want);
+            assert_eq!(article.title.as_deref(), title);
+            assert_eq!(article.url.as_deref(), Some("https://news.example/x"));
+        }
+        // Just under the caps, the page is parsed as usual (the nav is dropped).
+        let nested = format!(
+            "<html><body><nav>Menu</nav>{}<p>Shallow text in Tromsø.</p>{}</body></html>",
+            "<div>".repeat(MAX_NESTING - 4),
+            "</div>".repeat(MAX_NESTING - 4)
+        );
+        assert!(!shape(&nested).pathological());
+        assert_eq!(article_from_html(&nested, None).unwrap().text, "Shallow text in Tromsø.");
     }
 
     #[test]

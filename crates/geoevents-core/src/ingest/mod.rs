@@ -28,6 +28,7 @@ mod decode;
 pub(crate) use decode::BINARY_PROBE;
 mod format;
 pub mod html;
+mod html_guard;
 mod html_meta;
 mod jsonl;
 mod plain;

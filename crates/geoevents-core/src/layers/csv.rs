@@ -11,6 +11,11 @@
 //! quote, CR or LF, quotes doubled (§2.6, §2.7). Null and the empty string
 //! are both an empty value; booleans are `1` and `0` (GDAL's
 //! `Integer(Boolean)`); Reals and coordinates are written as in GeoJSON.
+//! A text value that starts with `=`, `+`, `-`, `@`, a tab or CR gets a
+//! leading apostrophe (`'`), so that a spreadsheet opening the file shows it
+//! as text instead of running it as a formula (CSV injection; OWASP's
+//! advice). Text comes from news articles, so anyone can write such a value;
+//! numbers, booleans and coordinates are never touched.
 //!
 //! Beside `NAME.csv` the writer puts `NAME.csvt` (GDAL's column types: the
 //! `lon`/`lat` columns of point layers as `CoordX`/`CoordY` so GDAL and QGIS
@@ -61,10 +66,25 @@ pub fn csvt(layer: &dyn AnyLayer) -> String {
     s
 }
 
+/// The first characters with which a spreadsheet cell is read as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// `text` as a spreadsheet shows it as text (see the module docs).
+fn neutralised(text: String) -> String {
+    if text.starts_with(FORMULA_STARTS) {
+        let mut quoted = String::with_capacity(text.len() + 1);
+        quoted.push('\'');
+        quoted.push_str(&text);
+        quoted
+    } else {
+        text
+    }
+}
+
 fn value_text(value: Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::Str(s) => s,
+        Value::Str(s) => neutralised(s),
         Value::Int(n) => n.to_string(),
         Value::Real(x) => real_text(x),
         Value::Bool(b) => if b { "1" } else { "0" }.to_string(),
@@ -152,6 +172,29 @@ mod tests {
         a.push("a1", Geometry::MultiPolygon(geo::Polygon::new(square, vec![]).into()), AreaRow { n: 3 });
         assert_eq!(text(&a), "lon,lat,id,n,wkt\r\n1,1,a1,3,\"MULTIPOLYGON(((0 0,2 0,2 2,0 2,0 0)))\"\r\n");
         assert_eq!(csvt(&a), "Real,Real,String,Integer64,WKT\r\n");
+    }
+
+    #[test]
+    fn output_csv_formula_cells_become_text() {
+        let mut l = Layer::new("events", GeometryType::Point);
+        let names = ["=HYPERLINK(\"http://x.invalid\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "a=b", "Lyon"];
+        for (i, name) in names.iter().enumerate() {
+            l.push(
+                format!("e{i}"),
+                Geometry::point(-4.5, -1.25),
+                EventRow { name: Some((*name).into()), ok: false, day: None },
+            );
+        }
+        let t = text(&l);
+        let rows: Vec<&str> = t.split("\r\n").skip(1).filter(|r| !r.is_empty()).collect();
+        assert_eq!(rows[0], "-4.5,-1.25,e0,\"'=HYPERLINK(\"\"http://x.invalid\"\")\",0,", "coordinates untouched");
+        assert_eq!(rows[1], "-4.5,-1.25,e1,'+1,0,");
+        assert_eq!(rows[2], "-4.5,-1.25,e2,'-2,0,");
+        assert_eq!(rows[3], "-4.5,-1.25,e3,'@SUM(A1),0,");
+        assert_eq!(rows[4], "-4.5,-1.25,e4,'\tx,0,");
+        assert_eq!(rows[5], "-4.5,-1.25,e5,\"'\rx\",0,");
+        assert_eq!(rows[6], "-4.5,-1.25,e6,a=b,0,", "only the first character counts");
+        assert_eq!(rows[7], "-4.5,-1.25,e7,Lyon,0,");
     }
 
     #[test]

@@ -19,6 +19,13 @@
 //! A full stop not followed by whitespace never ends a sentence, so decimal
 //! numbers ("3.5"), domain names and "U.S.-led" stay whole.
 //!
+//! A sentence longer than [`MAX_SENTENCE_BYTES`] (a list, a table flattened
+//! to text, or input with no punctuation at all) is cut into pieces of at
+//! most that length, each at the last whitespace of its window (in the
+//! middle of a word only when the window has no whitespace in its second
+//! half). What later stages do per sentence is then bounded, so their cost
+//! stays linear in the length of the text.
+//!
 //! Spans are UTF-8 byte offsets into the text, end exclusive, trimmed of
 //! surrounding whitespace; empty sentences are not returned.
 
@@ -65,6 +72,10 @@ const OPENERS: &[&str] = &[
     "while", "according", "officials", "some", "many", "both", "if", "as", "since", "last", "earlier", "later",
 ];
 
+/// The longest sentence returned, in UTF-8 bytes: 2,000 bytes is some 300
+/// words, ten times a long news sentence.
+pub const MAX_SENTENCE_BYTES: usize = 2_000;
+
 fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…')
 }
@@ -80,14 +91,7 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
     let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut out = Vec::new();
     let mut seg_start = 0usize; // byte offset
-    let push = |from: usize, to: usize, out: &mut Vec<Sentence>| {
-        let s = &text[from..to];
-        let lead = s.len() - s.trim_start().len();
-        let trimmed = s.trim();
-        if !trimmed.is_empty() {
-            out.push(Sentence { start: from + lead, end: from + lead + trimmed.len() });
-        }
-    };
+    let push = |from: usize, to: usize, out: &mut Vec<Sentence>| push_bounded(text, from, to, out);
     let mut i = 0usize;
     while i < n {
         let c = chars[i].1;
@@ -161,6 +165,38 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
     }
     push(seg_start, text.len(), &mut out);
     out
+}
+
+/// Pushes `text[from..to]` trimmed, cut into pieces of at most
+/// [`MAX_SENTENCE_BYTES`] (see the module documentation).
+fn push_bounded(text: &str, from: usize, to: usize, out: &mut Vec<Sentence>) {
+    let mut rest = &text[from..to];
+    let mut start = from;
+    loop {
+        let lead = rest.len() - rest.trim_start().len();
+        start += lead;
+        rest = rest.trim();
+        if rest.is_empty() {
+            return;
+        }
+        if rest.len() <= MAX_SENTENCE_BYTES {
+            out.push(Sentence { start, end: start + rest.len() });
+            return;
+        }
+        let mut limit = MAX_SENTENCE_BYTES;
+        while !rest.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &rest[..limit];
+        let cut = match window.rfind(char::is_whitespace) {
+            Some(p) if p >= limit / 2 => p,
+            _ => limit,
+        };
+        let piece = window[..cut].trim_end();
+        out.push(Sentence { start, end: start + piece.len() });
+        start += cut;
+        rest = &rest[cut..];
+    }
 }
 
 /// The word starting at byte `at`, after any opening quotes or brackets.
@@ -337,6 +373,32 @@ mod tests {
         );
         // A paragraph break always ends, even before lower case.
         assert_eq!(split("Iraq on Saturday\n\nsealed"), ["Iraq on Saturday", "sealed"]);
+    }
+
+    #[test]
+    fn long_runs_without_punctuation_are_cut_at_whitespace() {
+        // 1 MB of place names and no sentence punctuation at all.
+        let text = "Paris Lyon Marseille Toulouse Nice Nantes ".repeat(25_000);
+        let s = split_sentences(&text);
+        assert!(s.len() >= text.len() / MAX_SENTENCE_BYTES, "{} pieces", s.len());
+        for (n, piece) in s.iter().enumerate() {
+            assert!(piece.end - piece.start <= MAX_SENTENCE_BYTES, "{piece:?}");
+            assert!(piece.end - piece.start > MAX_SENTENCE_BYTES / 2 || n == s.len() - 1, "{piece:?}");
+            let words = piece.text(&text);
+            assert!(words.starts_with(|c: char| c.is_uppercase()) && words.ends_with(|c: char| c.is_alphabetic()));
+            if n > 0 {
+                assert!(text[s[n - 1].end..piece.start].trim().is_empty(), "pieces are contiguous");
+            }
+        }
+        // One giant word is cut at a character boundary.
+        let word = "é".repeat(3_001);
+        let s = split_sentences(&word);
+        assert_eq!(s.len(), 4);
+        assert!(s.iter().all(|p| word.is_char_boundary(p.start) && word.is_char_boundary(p.end)));
+        assert_eq!(s.last().unwrap().end, word.len());
+        // Sentences under the limit are untouched.
+        let normal = "Rebels entered Aleppo on Sunday. ".repeat(3);
+        assert_eq!(split_sentences(&normal).len(), 3);
     }
 
     #[test]
