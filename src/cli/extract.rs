@@ -220,9 +220,5 @@ pub fn write_map_layers(
 
 /// The exit code and message for an input problem.
 pub fn ingest_error(e: IngestError) -> CliError {
-    let exit = match e {
-        IngestError::Unreadable { .. } => Exit::InputUnreadable,
-        IngestError::BadLine { .. } | IngestError::BadFile { .. } => Exit::BadInput,
-    };
-    CliError::new(exit, format!("{e} (use --skip-bad to go on past bad input)"))
+    CliError::new(super::ingest_exit(&e), format!("{e} (use --skip-bad to go on past bad input)"))
 }

@@ -78,14 +78,19 @@ impl From<geoevents_core::gazetteer::GazetteerError> for CliError {
     }
 }
 
+/// The exit code of an input problem: 3 when it cannot be read, 4 when what
+/// was read is not a document.
+pub fn ingest_exit(e: &geoevents_core::ingest::IngestError) -> Exit {
+    use geoevents_core::ingest::IngestError as I;
+    match e {
+        I::Unreadable { .. } => Exit::InputUnreadable,
+        I::BadLine { .. } | I::BadFile { .. } | I::DuplicateId { .. } => Exit::BadInput,
+    }
+}
+
 impl From<geoevents_core::ingest::IngestError> for CliError {
     fn from(e: geoevents_core::ingest::IngestError) -> Self {
-        use geoevents_core::ingest::IngestError as I;
-        let exit = match e {
-            I::Unreadable { .. } => Exit::InputUnreadable,
-            I::BadLine { .. } | I::BadFile { .. } => Exit::BadInput,
-        };
-        CliError::new(exit, e.to_string())
+        CliError::new(ingest_exit(&e), e.to_string())
     }
 }
 

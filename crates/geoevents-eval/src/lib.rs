@@ -75,14 +75,14 @@ mod corpus_tests {
     }
 
     #[test]
-    #[ignore = "reads ../shared/eval"]
+    #[ignore = "needs the gold corpora in ../shared/eval: see README"]
     fn perfect_predictor_scores_perfectly_on_gwn() {
         check_corpus("gwn.jsonl", true);
         check_corpus("gwn.jsonl", false);
     }
 
     #[test]
-    #[ignore = "reads ../shared/eval"]
+    #[ignore = "needs the gold corpora in ../shared/eval: see README"]
     fn perfect_predictor_scores_perfectly_on_geovirus() {
         check_corpus("geovirus.jsonl", false);
     }

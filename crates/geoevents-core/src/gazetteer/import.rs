@@ -34,10 +34,13 @@ const BINARY_PROBE: usize = 8 * 1024;
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct ImportReport {
+    /// Records, names and keys written, as [`GazetteerWriter::finish`] counts them.
     pub build: BuildStats,
     /// Lines that were malformed and skipped, by file.
     pub skipped: Vec<(PathBuf, u64, String)>,
+    /// Every malformed line skipped, in all inputs (`skipped` keeps only the first 20).
     pub skipped_total: u64,
+    /// Alternate names joined to an imported place (codes and links such as `iata` or `link` not counted).
     pub alternate_names: u64,
     /// Dump rows whose geonameid an earlier row had: merged into that row.
     pub duplicates: u64,
@@ -101,6 +104,7 @@ fn role_of(path: &Path) -> FileRole {
     }
 }
 
+/// How [`import`] treats bad input and reports progress.
 pub struct ImportOptions {
     /// Stop at the first malformed line instead of skipping it.
     pub strict: bool,

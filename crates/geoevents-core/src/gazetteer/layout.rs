@@ -27,14 +27,22 @@
 pub const MAGIC: &[u8; 8] = b"GEOGAZ\x00\x02";
 /// What every version's magic starts with (the last byte is the version).
 pub const MAGIC_PREFIX: &[u8; 7] = b"GEOGAZ\x00";
+/// The format version this code reads and writes: the last byte of [`MAGIC`].
 pub const VERSION: u8 = 2;
+/// The number of u64 fields after the magic (named in the module docs).
 pub const HEADER_FIELDS: usize = 15;
+/// The header in bytes: the 8-byte magic and the fields (128 bytes).
 pub const HEADER_SIZE: usize = 8 + 8 * HEADER_FIELDS;
 /// The index of the first checksum field, and of the header's own checksum.
 pub const CRC_FIELDS_START: usize = 10;
+/// The index of `header_crc`, the last field (0-based, after the magic).
 pub const HEADER_CRC_FIELD: usize = 14;
+/// Bytes per record in the core section (fields in the module docs).
 pub const CORE_SIZE: usize = 32;
+/// Bit 63 of a name-index value: set, the value is one posting inline,
+/// `(record << 8) | name kind`; clear, a byte offset into the postings section.
 pub const INLINE_FLAG: u64 = 1 << 63;
+/// Bytes per posting in a postings list: u32 record index, u8 name kind.
 pub const POSTING_SIZE: usize = 5;
 /// Strings in the blob, in this order.
 pub const BLOB_STRINGS: usize = 6;

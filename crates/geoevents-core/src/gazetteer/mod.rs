@@ -27,10 +27,14 @@ static BUILTIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.gaz"))
 /// Where the gazetteer in use came from.
 #[derive(Debug, Clone)]
 pub enum Origin {
+    /// Compiled into the binary from `gazetteer/places.tsv` ([`Gazetteer::builtin`]).
     BuiltIn,
+    /// Memory-mapped from this file ([`Gazetteer::open`]), e.g. from `--gazetteer`.
     File(PathBuf),
 }
 
+/// A gazetteer ready for lookups: the checked [`Store`], its [`Origin`],
+/// and a nearest-place index built on first use ([`Gazetteer::spatial`]).
 pub struct Gazetteer {
     store: Store,
     origin: Origin,
@@ -43,24 +47,60 @@ pub struct Gazetteer {
 pub enum GazetteerError {
     /// A gazetteer or input file that is missing or cannot be read.
     #[error("cannot read {}: {source}", .path.display())]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        /// The file as it was given.
+        path: PathBuf,
+        /// The failed open, stat or read.
+        source: std::io::Error,
+    },
     /// A gazetteer file that is damaged or not a gazetteer (checked on open).
     #[error("gazetteer {}: {source}", .path.display())]
-    Format { path: PathBuf, source: store::FormatError },
+    Format {
+        /// The gazetteer file as it was given.
+        path: PathBuf,
+        /// The first check that failed.
+        source: store::FormatError,
+    },
     /// An import input line that is malformed (with `--strict`, or a duplicate geonameid).
     #[error("{}:{line}: {message}", .path.display())]
-    BadLine { path: PathBuf, line: u64, message: String },
+    BadLine {
+        /// The input file as it was given.
+        path: PathBuf,
+        /// 1-based line number in that file.
+        line: u64,
+        /// What is wrong with the line.
+        message: String,
+    },
     /// An import input that is not UTF-8 text (binary, UTF-16).
     #[error("{}: {message}", .path.display())]
-    NotText { path: PathBuf, message: String },
+    NotText {
+        /// The input file as it was given.
+        path: PathBuf,
+        /// What the first bytes look like, and how to convert them.
+        message: String,
+    },
+    /// Only side tables (`admin1CodesASCII.txt`, `countryInfo.txt`,
+    /// `alternateNames*.txt`) were given: no file to take places from.
     #[error("no place dump among the inputs (expected a 19-column file such as allCountries.txt or cities500.txt)")]
     NoDump,
     /// Every line of the dumps was malformed, or there was none.
     #[error("no valid place in {files}: {lines} lines read, {skipped} skipped as malformed; nothing was written")]
-    NoPlaces { files: String, lines: u64, skipped: u64 },
+    NoPlaces {
+        /// The dump files read, comma-separated.
+        files: String,
+        /// Lines read from them, comments and blank lines included.
+        lines: u64,
+        /// Lines skipped as malformed, across every input.
+        skipped: u64,
+    },
     /// The gazetteer being imported could not be written; nothing partial is left.
     #[error("cannot write {}: {source}", .path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        /// The output gazetteer file.
+        path: PathBuf,
+        /// The failed create, write or rename.
+        source: std::io::Error,
+    },
 }
 
 /// The errors of [`Gazetteer::open`] and [`Gazetteer::choose`].
@@ -108,10 +148,12 @@ impl Gazetteer {
         }
     }
 
+    /// The records and the name index (zero-copy over the file's bytes).
     pub fn store(&self) -> &Store {
         &self.store
     }
 
+    /// Built in or which file, for messages and `gazetteer info`.
     pub fn origin(&self) -> &Origin {
         &self.origin
     }
@@ -132,6 +174,7 @@ pub struct PlaceRef {
     pub id: String,
     /// The gazetteer's name of the place.
     pub name: String,
+    /// What sort of place it is; decides [`PlaceRef::is_area`].
     pub kind: Kind,
     /// GeoNames feature code (PPLA, ADM1, PCLI, ...).
     pub feature_code: String,
@@ -141,8 +184,9 @@ pub struct PlaceRef {
     pub admin1_code: Option<String>,
     /// The first-level region's English name.
     pub admin1: Option<String>,
-    /// WGS 84 degrees, rounded to six decimals ([`spatial::round6`]).
+    /// Latitude, WGS 84 degrees in [-90, 90], rounded to six decimals ([`spatial::round6`]).
     pub lat: f64,
+    /// Longitude, WGS 84 degrees in [-180, 180], rounded to six decimals.
     pub lon: f64,
 }
 

@@ -9,17 +9,27 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// A continent (GeoNames feature code CONT).
     Continent = 0,
+    /// An independent country or dependent territory (GeoNames `A.PCL*`, `A.TERR`).
     Country = 1,
+    /// A named region that is not an administrative unit, e.g. the Kurdistan
+    /// Region (GeoNames `L.RGN`, `L.RGNE`, `L.AREA`).
     Region = 2,
+    /// A first-level subdivision: governorate, province, state (GeoNames `A.ADM1`, `A.ADM1H`).
     Admin1 = 3,
+    /// A second-level subdivision: district, county (GeoNames `A.ADM2`, `A.ADM2H`).
     Admin2 = 4,
+    /// Any populated place, from city to village or neighbourhood (GeoNames class `P`).
     City = 5,
+    /// Water, terrain, undersea or vegetation features (GeoNames classes `H`, `T`, `U`, `V`).
     Physical = 6,
+    /// Everything else: buildings, roads, other `A` and `L` codes (classes `S`, `R`, ...).
     Other = 7,
 }
 
 impl Kind {
+    /// Every kind in rank order; a kind's index here is the byte stored for it in gazetteer files.
     pub const ALL: [Kind; 8] = [
         Kind::Continent,
         Kind::Country,
@@ -31,6 +41,7 @@ impl Kind {
         Kind::Other,
     ];
 
+    /// The lower-case name used in results and in `places.tsv` (`admin1`); [`Kind::parse`] reverses it.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Continent => "continent",
@@ -44,10 +55,12 @@ impl Kind {
         }
     }
 
+    /// The kind whose [`as_str`](Kind::as_str) is exactly `s` (case-sensitive); `None` otherwise.
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The kind stored as byte `v` in a gazetteer file; an unknown byte gives [`Kind::Other`].
     pub fn from_u8(v: u8) -> Kind {
         Kind::ALL.get(v as usize).copied().unwrap_or(Kind::Other)
     }
@@ -87,6 +100,8 @@ pub enum NameKind {
 }
 
 impl NameKind {
+    /// The name kind stored as byte `v` in a posting: 0-2 as declared, any
+    /// other byte [`NameKind::Demonym`] (files are checked for bytes above 3 at open).
     pub fn from_u8(v: u8) -> NameKind {
         match v {
             0 => NameKind::Main,
@@ -95,6 +110,7 @@ impl NameKind {
             _ => NameKind::Demonym,
         }
     }
+    /// The lower-case name for output and messages: `main`, `alternate`, `shortened`, `demonym`.
     pub fn as_str(self) -> &'static str {
         match self {
             NameKind::Main => "main",
@@ -111,7 +127,9 @@ impl NameKind {
 pub struct PlaceRecord {
     /// Stable id: `geonames:170063`, `region:kurdistan-region`, `ne:IQ-AR`.
     pub id: String,
+    /// The preferred name (UTF-8), indexed as [`NameKind::Main`].
     pub name: String,
+    /// What sort of place it is; also decides which names get a shortened form.
     pub kind: Kind,
     /// GeoNames feature code (PPLC, ADM1, PCLI, ...).
     pub feature_code: String,
@@ -119,12 +137,19 @@ pub struct PlaceRecord {
     pub country_code: String,
     /// GeoNames admin1 key, `CC.CODE` (e.g. `SY.09`).
     pub admin1_code: String,
+    /// The name of the first-level region `admin1_code` names; empty when unknown.
     pub admin1_name: String,
-    /// WGS 84 degrees.
+    /// Latitude, WGS 84 degrees (the gazetteer check requires [-90, 90]).
     pub lat: f64,
+    /// Longitude, WGS 84 degrees (the gazetteer check requires [-180, 180]).
     pub lon: f64,
+    /// Inhabitants as GeoNames gives them; 0 when unknown.
     pub population: u64,
+    /// Other names, translations and transliterations (`|`-separated in
+    /// `places.tsv`); an admin1/admin2 name without a type word is indexed as
+    /// [`NameKind::Shortened`], the rest as [`NameKind::Alternate`].
     pub alt_names: Vec<String>,
+    /// Demonyms and adjectives (`Syrian`), indexed as [`NameKind::Demonym`].
     pub demonyms: Vec<String>,
     /// ISO 3166-1 alpha-3 (countries) or ISO 3166-2 (first-level regions).
     pub iso_code: String,

@@ -34,6 +34,8 @@ pub fn round6(x: f64) -> f64 {
 
 type Entry = GeomWithData<[f64; 3], u32>;
 
+/// Every record of a store as a unit vector in an R-tree, for nearest-place
+/// queries ([`SpatialIndex::nearest`]); record indices are the store's.
 pub struct SpatialIndex {
     tree: RTree<Entry>,
 }
@@ -56,6 +58,7 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 }
 
 impl SpatialIndex {
+    /// Bulk-loads every record of `store`; [`Gazetteer::spatial`](super::Gazetteer::spatial) does it once, on first use.
     pub fn build(store: &Store) -> SpatialIndex {
         let entries: Vec<Entry> = (0..store.len())
             .map(|i| {

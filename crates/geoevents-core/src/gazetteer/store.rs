@@ -20,31 +20,74 @@ use rayon::prelude::*;
 /// is one, the record or the byte offset.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
+    /// The file does not start with `GEOGAZ\0` (or is shorter than 8 bytes).
     #[error("not a geoevents gazetteer file (wrong magic bytes)")]
     WrongMagic,
+    /// A gazetteer of another format version.
     #[error(
         "gazetteer format version {found}, this geoevents reads version {VERSION}: import the dump again \
          with `geoevents gazetteer import`"
     )]
-    Version { found: u8 },
+    Version {
+        /// The version byte of the file (this code reads [`VERSION`]).
+        found: u8,
+    },
+    /// Shorter than the header.
     #[error("truncated: {len} bytes, shorter than the {HEADER_SIZE}-byte header")]
-    TooShort { len: usize },
+    TooShort {
+        /// The file's length in bytes.
+        len: usize,
+    },
+    /// The header's CRC-32 does not match its fields.
     #[error("the header checksum does not match (damaged header)")]
     HeaderChecksum,
+    /// A section that overlaps the header or runs past the end of the file.
     #[error("the {section} section ({len} bytes at offset {off}) lies outside the {file_len}-byte file (truncated?)")]
-    OutOfBounds { section: &'static str, off: u64, len: u64, file_len: usize },
+    OutOfBounds {
+        /// The section's name in messages (`record`, `string`, `name index`, ...).
+        section: &'static str,
+        /// Its byte offset from the start of the file, as the header says.
+        off: u64,
+        /// Its length in bytes, as the header says.
+        len: u64,
+        /// The file's length in bytes.
+        file_len: usize,
+    },
+    /// A section whose CRC-32 differs from the one in the header.
     #[error("the {section} section's checksum does not match (damaged file)")]
-    Checksum { section: &'static str },
+    Checksum {
+        /// The section's name in messages (`record`, `string`, `postings`, `metadata`).
+        section: &'static str,
+    },
+    /// One record that is inconsistent (coordinates, kind byte, country code, strings).
     #[error("record {index}: {problem}")]
-    Record { index: u32, problem: String },
+    Record {
+        /// The 0-based record index.
+        index: u32,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Bytes in the string section that no record owns.
     #[error("the string section has {extra} bytes after the last record's strings")]
-    BlobTail { extra: usize },
+    BlobTail {
+        /// How many bytes are left over.
+        extra: usize,
+    },
+    /// The name index is not a valid fst map, or its own checksum fails.
     #[error("name index: {0}")]
     Fst(#[from] fst::Error),
+    /// A postings list that is short, runs past its section or names a record or name kind that does not exist.
     #[error("postings at byte {off}: {problem}")]
-    Postings { off: usize, problem: String },
+    Postings {
+        /// The list's byte offset within the postings section.
+        off: usize,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The metadata section is not UTF-8, or not JSON (the parser's message).
     #[error("the metadata is not UTF-8 JSON: {0}")]
     Meta(String),
+    /// The header's record count does not fit a u32 record index.
     #[error("{0} records: more than a gazetteer can index (4 billion)")]
     TooManyRecords(u64),
 }
@@ -52,28 +95,44 @@ pub enum FormatError {
 /// A place as stored: the strings borrow from the gazetteer bytes.
 #[derive(Debug, Clone, Copy)]
 pub struct Place<'a> {
+    /// The record's index in its [`Store`] (below [`Store::len`]); meaningless in another gazetteer.
     pub index: u32,
+    /// Stable id: `geonames:170063`, `region:kurdistan-region`, `ne:IQ-AR`.
     pub id: &'a str,
+    /// The preferred name (UTF-8), as the gazetteer's source spells it.
     pub name: &'a str,
+    /// What sort of place it is.
     pub kind: Kind,
+    /// GeoNames feature code (PPLA, ADM1, PCLI, RGN, ...).
     pub feature_code: &'a str,
     /// ISO 3166-1 alpha-2, empty when the place spans countries.
     pub country_code: &'a str,
+    /// GeoNames admin1 key, `CC.CODE` (`SY.09`); empty when there is none.
     pub admin1_code: &'a str,
+    /// The first-level region's name; empty when unknown.
     pub admin1_name: &'a str,
+    /// ISO 3166-1 alpha-3 (countries) or ISO 3166-2 (first-level regions); empty otherwise or when unknown.
     pub iso_code: &'a str,
+    /// Latitude, WGS 84 degrees in [-90, 90] (checked at open), not rounded.
     pub lat: f64,
+    /// Longitude, WGS 84 degrees in [-180, 180] (checked at open), not rounded.
     pub lon: f64,
+    /// Inhabitants as the source gives them; 0 when unknown.
     pub population: u64,
 }
 
 /// One entry of a name's posting list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting {
+    /// The place's record index in the [`Store`] (below [`Store::len`]; see [`Store::place`]).
     pub record: u32,
+    /// How the name belongs to that place: its best (lowest) kind, except that a demonym stays a demonym.
     pub name_kind: NameKind,
 }
 
+/// A gazetteer file's sections, checked and borrowed for the life of the
+/// process: records by index (`0..len()`), and the name index from folded
+/// names ([`crate::text::fold`]) to postings.
 pub struct Store {
     record_count: u32,
     core: &'static [u8],
@@ -310,26 +369,32 @@ impl Store {
         Ok(())
     }
 
+    /// The number of records (places); record indices run from 0 to this, exclusive.
     pub fn len(&self) -> u32 {
         self.record_count
     }
 
+    /// True when the file has no records (`gazetteer import` refuses to write such a file).
     pub fn is_empty(&self) -> bool {
         self.record_count == 0
     }
 
+    /// The size of the whole gazetteer file in bytes.
     pub fn size_bytes(&self) -> usize {
         self.size
     }
 
+    /// The metadata section: JSON describing the sources and counts (checked to parse by [`Store::parse`] only).
     pub fn meta_json(&self) -> &'static str {
         self.meta
     }
 
+    /// The number of distinct folded names (keys) in the name index.
     pub fn name_count(&self) -> usize {
         self.fst.len()
     }
 
+    /// The name index: folded name to a value that [`Store::postings_of`] decodes (the fuzzy lookup walks it).
     pub fn fst(&self) -> &fst::Map<&'static [u8]> {
         &self.fst
     }
@@ -341,19 +406,23 @@ impl Store {
         &self.core[off..off + CORE_SIZE]
     }
 
+    /// Record `i`'s (latitude, longitude) in WGS 84 degrees, unrounded. Panics if `i >= len()`.
     pub fn lat_lon(&self, i: u32) -> (f64, f64) {
         let c = self.core(i);
         (f64_at(c, 0), f64_at(c, 8))
     }
 
+    /// Record `i`'s population; 0 when unknown. Panics if `i >= len()`.
     pub fn population(&self, i: u32) -> u64 {
         u64_at(self.core(i), 16)
     }
 
+    /// Record `i`'s kind, read without decoding its strings. Panics if `i >= len()`.
     pub fn kind(&self, i: u32) -> Kind {
         Kind::from_u8(self.core(i)[28])
     }
 
+    /// Record `i`'s ISO 3166-1 alpha-2 code, or `""` when the place spans countries. Panics if `i >= len()`.
     pub fn country_code(&self, i: u32) -> &'static str {
         let c = self.core(i);
         if c[29] == 0 {
@@ -364,6 +433,7 @@ impl Store {
         }
     }
 
+    /// Record `i` whole, its strings borrowed from the file. Panics if `i >= len()`.
     pub fn place(&self, i: u32) -> Place<'static> {
         let c = self.core(i);
         let mut off = u32_at(c, 24) as usize;

@@ -27,12 +27,18 @@ struct NameEntry {
 /// Counts reported after a build.
 #[derive(Debug, Default, Clone)]
 pub struct BuildStats {
+    /// Places written.
     pub records: u64,
+    /// Name entries indexed, before equal keys are merged (empty keys and keys over 255 bytes are dropped).
     pub names: u64,
+    /// Distinct folded names in the name index (its fst keys).
     pub keys: u64,
+    /// Places per kind, indexed by `Kind as usize` (the order of [`Kind::ALL`]).
     pub by_kind: [u64; 8],
 }
 
+/// Streams place records into a new gazetteer file: [`add`](Self::add) them,
+/// then [`finish`](Self::finish); dropped unfinished, it leaves no file behind.
 pub struct GazetteerWriter {
     out_path: PathBuf,
     /// The temporaries are removed when the writer is dropped.
@@ -64,6 +70,7 @@ impl GazetteerWriter {
         })
     }
 
+    /// The counts so far; `records` is also the index the next added record will get.
     pub fn stats(&self) -> &BuildStats {
         &self.stats
     }

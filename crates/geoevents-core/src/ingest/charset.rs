@@ -33,6 +33,7 @@ const PRESCAN: usize = 4096;
 /// Where the encoding of a page came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CharsetSource {
+    /// A UTF-8, UTF-16LE or UTF-16BE byte order mark at the start of the bytes.
     ByteOrderMark,
     /// The HTTP `Content-Type` header.
     HttpHeader,
@@ -58,9 +59,22 @@ impl std::fmt::Display for CharsetSource {
 pub enum CharsetError {
     /// `at` describes the position (see `decode::invalid_utf8_at`).
     #[error("{at}; the encoding is UTF-8 from {from} (a non-UTF-8 page must declare its charset)")]
-    InvalidUtf8 { at: String, from: CharsetSource },
+    InvalidUtf8 {
+        /// The byte offset, 1-based line and byte within the line, as a sentence.
+        at: String,
+        /// Why UTF-8 was chosen (a BOM, a declaration, or the default).
+        from: CharsetSource,
+    },
+    /// Bytes that are not valid in a non-UTF-8 encoding the page or server declared.
     #[error("the bytes are not valid {encoding} (the encoding from {from}) near byte offset {offset}")]
-    Malformed { encoding: &'static str, from: CharsetSource, offset: usize },
+    Malformed {
+        /// The WHATWG name of the encoding (`Shift_JIS`, `windows-1256`).
+        encoding: &'static str,
+        /// Where that encoding came from.
+        from: CharsetSource,
+        /// Byte offset in the page's bytes (BOM included) where decoding stopped at malformed input.
+        offset: usize,
+    },
 }
 
 /// The encoding of a page and where it came from (see the module docs);

@@ -63,10 +63,13 @@ pub fn article_from_html(html: &str, url: Option<&str>) -> Result<Article, Artic
 /// Why a page gave no article.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArticleError {
+    /// Neither Readability nor the page body gave any text.
     #[error("no article text found in the page")]
     NoText,
+    /// The parser or extractor panicked on the page (caught, so one page costs one document).
     #[error("the HTML parser failed on this page")]
     ParserFailed,
+    /// `dom_smoothie` refused the page; its message.
     #[error("the article extraction failed: {0}")]
     Readability(String),
 }

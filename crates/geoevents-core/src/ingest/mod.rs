@@ -52,7 +52,11 @@ pub struct Document {
     /// The text to geoparse, unchanged (CRLF kept), so that offsets computed on
     /// it refer to the input; only a leading byte order mark is dropped.
     pub text: String,
+    /// JSONL `title`, or the page's (`og:title`, JSON-LD, `<title>`); `None`
+    /// for plain text and when absent or blank.
     pub title: Option<String>,
+    /// JSONL `url` (as given, not checked), or the page's canonical URL
+    /// (`<link rel=canonical>`, `og:url`); `None` when absent.
     pub url: Option<String>,
     /// Who published it: JSONL `source`, or the page's `og:site_name`.
     pub source: Option<String>,
@@ -71,21 +75,60 @@ pub struct Origin {
     pub line: Option<u64>,
 }
 
+/// `path` or `path:line`, as in the other messages.
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = if self.path == "-" { "<stdin>" } else { self.path.as_str() };
+        match self.line {
+            Some(line) => write!(f, "{path}:{line}"),
+            None => f.write_str(path),
+        }
+    }
+}
+
 /// Why an input, or one document in it, could not be read. Each names the
 /// file (`<stdin>` for standard input) and, for JSONL, the line.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// Missing file, no permission, or a read that failed half-way.
     #[error("cannot read {path}: {source}")]
-    Unreadable { path: String, source: std::io::Error },
+    Unreadable {
+        /// The path as given or found, or `<stdin>`.
+        path: String,
+        /// The failed open or read.
+        source: std::io::Error,
+    },
     /// One JSONL line that is not a document: not JSON, no `text`, a field of
     /// the wrong type, invalid UTF-8, or too long. The other lines still count.
     #[error("{path}:{line}: {message}")]
-    BadLine { path: String, line: u64, message: String },
+    BadLine {
+        /// The path as given or found, or `<stdin>`.
+        path: String,
+        /// The 1-based line number.
+        line: u64,
+        /// What is wrong with the line.
+        message: String,
+    },
+    /// A document whose id an earlier document already has: its events'
+    /// ids (derived from the document id) and its rows would collide.
+    #[error("{at}: document id {id:?} is already used by {first}: ids must be unique (name a folder rather than two files of the same name, or give each JSONL line its own id)")]
+    DuplicateId {
+        /// The path, and for JSONL `:line`, of the second document.
+        at: String,
+        /// The id both documents have.
+        id: String,
+        /// The path (and `:line`) of the first document with this id.
+        first: String,
+    },
     /// A whole file that is not a document: empty, binary, invalid UTF-8, an
     /// unsupported type, an HTML page without article text, or too large.
     #[error("{path}: {message}")]
-    BadFile { path: String, message: String },
+    BadFile {
+        /// The path as given or found, or `<stdin>`.
+        path: String,
+        /// What is wrong with the file (with a byte offset where there is one).
+        message: String,
+    },
 }
 
 /// The largest document read by default: 8 MiB, far above any article.

@@ -1,6 +1,7 @@
 //! Dispatching inputs: paths to files, directories to their files, `-` to
 //! standard input, and each input to the reader of its format.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read};
 use std::ops::ControlFlow;
@@ -23,6 +24,25 @@ pub fn read_inputs(
     opts: &ReadOptions,
     mut sink: impl FnMut(Result<Document, IngestError>) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
+    // Document ids must be unique across all inputs: event ids derive from
+    // them, and a layer refuses two features with one id. Two files of the
+    // same name in different folders, or a JSONL archive with repeated ids,
+    // are bad input named where they are, not a failed write at the end.
+    let mut first_origin: HashMap<String, String> = HashMap::new();
+    let mut sink = move |item: Result<Document, IngestError>| match item {
+        Ok(doc) => match first_origin.entry(doc.id.clone()) {
+            Entry::Occupied(first) => sink(Err(IngestError::DuplicateId {
+                at: doc.origin.to_string(),
+                id: doc.id,
+                first: first.get().clone(),
+            })),
+            Entry::Vacant(slot) => {
+                slot.insert(doc.origin.to_string());
+                sink(Ok(doc))
+            }
+        },
+        Err(e) => sink(Err(e)),
+    };
     for path in paths {
         if path.as_os_str() == "-" {
             read_stdin(io::stdin().lock(), opts, &mut sink)?;
@@ -186,6 +206,29 @@ mod tests {
         let got = outcomes(&paths, &ReadOptions::default());
         assert_eq!(got[..2], [Ok("2024/jan/a.txt".to_string()), Ok("feed.data:1".to_string())]);
         assert_eq!(got[2], Err(format!("{}: unsupported file type .pdf: extract its text first", paths[2].display())));
+    }
+
+    #[test]
+    fn a_repeated_document_id_is_bad_input_naming_both_places() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["a", "b"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            std::fs::write(dir.path().join(sub).join("x.txt"), "Rain in Quito.").unwrap();
+        }
+        std::fs::write(
+            dir.path().join("n.jsonl"),
+            "{\"id\": 7, \"text\": \"Hail.\"}\n{\"id\": \"7\", \"text\": \"Sun.\"}\n",
+        )
+        .unwrap();
+        let paths = [dir.path().join("a/x.txt"), dir.path().join("b/x.txt"), dir.path().join("n.jsonl")];
+        let got = outcomes(&paths, &ReadOptions::default());
+        assert_eq!(got[0], Ok("x.txt".to_string()));
+        let second =
+            format!("{}: document id \"x.txt\" is already used by {}:", paths[1].display(), paths[0].display());
+        assert!(got[1].as_ref().unwrap_err().starts_with(&second), "{:?}", got[1]);
+        assert_eq!(got[2], Ok("7".to_string()));
+        let line2 = format!("{}:2: document id \"7\" is already used by {}:1:", paths[2].display(), paths[2].display());
+        assert!(got[3].as_ref().unwrap_err().starts_with(&line2), "{:?}", got[3]);
     }
 
     #[test]

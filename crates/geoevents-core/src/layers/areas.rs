@@ -60,6 +60,8 @@ pub struct BuiltinAreas {
 }
 
 impl BuiltinAreas {
+    /// Indexes `gaz`'s countries by ISO 3166-1 alpha-2 and its admin1 records by
+    /// GeoNames admin1 key (`SY.09`), keeping the first record of each; one pass over every record.
     pub fn new(gaz: &Gazetteer) -> BuiltinAreas {
         let store = gaz.store();
         let (mut countries, mut admin1) = (HashMap::new(), HashMap::new());

@@ -68,12 +68,16 @@ impl fmt::Display for FieldType {
 /// of `output/README.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
+    /// Lower-case ASCII letters, digits and `_`, starting with a letter; not one of [`RESERVED_FIELD_NAMES`].
     pub name: &'static str,
+    /// The column type that readers (GDAL, QGIS) should see.
     pub kind: FieldType,
+    /// What the column means (units, codes), as the table in `output/README.md` gives it.
     pub doc: &'static str,
 }
 
 impl Field {
+    /// A field; `const` so that [`Row::FIELDS`] can be a static table (names are checked on write).
     pub const fn new(name: &'static str, kind: FieldType, doc: &'static str) -> Field {
         Field { name, kind, doc }
     }
@@ -84,10 +88,15 @@ impl Field {
 /// values are [`Value::Str`] in ISO form; any column may hold [`Value::Null`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// No value (`None` in the row): empty in CSV, SQL NULL, JSON `null`.
     Null,
+    /// A String, Date or DateTime value (UTF-8).
     Str(String),
+    /// An Integer value.
     Int(i64),
+    /// A Real value, finite (rows refuse NaN and infinity, see [`finite`]).
     Real(f64),
+    /// A Boolean value.
     Bool(bool),
 }
 
@@ -119,9 +128,12 @@ pub fn finite<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
 /// layers still have one where the format can carry it (GeoPackage, QML).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum GeometryType {
+    /// One position a feature (`events`, `places`); the default.
     #[default]
     Point,
+    /// Lines; none of the built-in layers uses it today.
     MultiLineString,
+    /// Areas with holes, one or more polygons a feature (`areas`).
     MultiPolygon,
 }
 
@@ -145,8 +157,11 @@ impl GeometryType {
 /// writes the same, valid, geometry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Geometry {
+    /// One position, x longitude and y latitude.
     Point(geo::Point),
+    /// Lines; empty when every line has no positions.
     MultiLineString(geo::MultiLineString),
+    /// Polygons, each an exterior ring and any holes; empty when no polygon has an exterior position.
     MultiPolygon(geo::MultiPolygon),
 }
 
@@ -156,6 +171,7 @@ impl Geometry {
         Geometry::Point(geo::Point::new(lon, lat))
     }
 
+    /// The [`GeometryType`] of this variant, to compare with a layer's.
     pub fn geometry_type(&self) -> GeometryType {
         match self {
             Geometry::Point(_) => GeometryType::Point,
@@ -333,6 +349,7 @@ fn is_wgs84(lon: f64, lat: f64) -> bool {
 pub struct Feature<R> {
     id: String,
     geometry: Geometry,
+    /// The attribute values; its type's [`Row::FIELDS`] is the layer's schema.
     pub row: R,
 }
 
@@ -342,10 +359,12 @@ impl<R> Feature<R> {
         Feature { id: id.into(), geometry: geometry.normalized(), row }
     }
 
+    /// The feature id (written as the GeoJSON `"id"` and the `id` column); unique and non-empty in a valid layer.
     pub fn id(&self) -> &str {
         &self.id
     }
 
+    /// The geometry as written: rounded to six decimals and oriented.
     pub fn geometry(&self) -> &Geometry {
         &self.geometry
     }
@@ -357,8 +376,11 @@ impl<R> Feature<R> {
 /// GeoPackage table name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer<R> {
+    /// `[a-z][a-z0-9_]*`: the file stem and GeoPackage table name.
     pub name: &'static str,
+    /// What every feature's geometry must be (checked by [`AnyLayer::validate`]).
     pub geometry_type: GeometryType,
+    /// The features in output order, built by [`Feature::new`] or [`Layer::push`] (so normalized).
     pub features: Vec<Feature<R>>,
 }
 
@@ -383,34 +405,126 @@ pub const RESERVED_FIELD_NAMES: &[&str] = &["id", "fid", "geom", "lon", "lat", "
 /// there is one, the feature and field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LayerError {
+    /// A layer name that is not `[a-z][a-z0-9_]*` (the name given).
     #[error("layer name {0:?} must be lower-case ASCII letters, digits and '_', starting with a letter")]
     BadLayerName(String),
+    /// Two layers of one output with the same name, which would share files and a table.
     #[error("two layers are named {0:?}")]
     DuplicateLayer(String),
+    /// A schema field name that is not `[a-z][a-z0-9_]*`.
     #[error(
         "layer {layer}: field name {field:?} must be lower-case ASCII letters, digits and '_', starting with a letter"
     )]
-    BadFieldName { layer: String, field: String },
+    BadFieldName {
+        /// The layer's name.
+        layer: String,
+        /// The field name as declared.
+        field: String,
+    },
+    /// A schema field named like a column the writers add ([`RESERVED_FIELD_NAMES`]).
     #[error("layer {layer}: field name {field:?} is reserved (the writers add it)")]
-    ReservedFieldName { layer: String, field: String },
+    ReservedFieldName {
+        /// The layer's name.
+        layer: String,
+        /// The reserved name.
+        field: String,
+    },
+    /// Two schema fields with one name.
     #[error("layer {layer}: two fields are named {field:?}")]
-    DuplicateField { layer: String, field: String },
+    DuplicateField {
+        /// The layer's name.
+        layer: String,
+        /// The repeated name.
+        field: String,
+    },
+    /// A feature whose id is the empty string.
     #[error("layer {layer}: a feature has an empty id")]
-    EmptyId { layer: String },
+    EmptyId {
+        /// The layer's name.
+        layer: String,
+    },
+    /// Two features with one id.
     #[error("layer {layer}: two features have the id {id:?}")]
-    DuplicateId { layer: String, id: String },
+    DuplicateId {
+        /// The layer's name.
+        layer: String,
+        /// The repeated feature id.
+        id: String,
+    },
+    /// A row whose serde form has other keys, or another order, than the schema.
     #[error("layer {layer}, feature {id:?}: the row serialises to the fields [{got}], the schema says [{expected}]")]
-    RowFields { layer: String, id: String, expected: String, got: String },
+    RowFields {
+        /// The layer's name.
+        layer: String,
+        /// The feature's id.
+        id: String,
+        /// The schema's field names, comma-separated.
+        expected: String,
+        /// The row's keys, comma-separated.
+        got: String,
+    },
+    /// A row that serde cannot serialise, or not to a JSON object (e.g. a non-finite Real).
     #[error("layer {layer}, feature {id:?}: the row cannot be serialised: {problem}")]
-    BadRow { layer: String, id: String, problem: String },
+    BadRow {
+        /// The layer's name.
+        layer: String,
+        /// The feature's id.
+        id: String,
+        /// The serialiser's message.
+        problem: String,
+    },
+    /// A value its field's type cannot hold: another JSON type, or an Integer that is fractional or outside i64.
     #[error("layer {layer}, feature {id:?}, field {field}: a {expected} field cannot hold {got}")]
-    TypeMismatch { layer: String, id: String, field: String, expected: FieldType, got: String },
+    TypeMismatch {
+        /// The layer's name.
+        layer: String,
+        /// The feature's id.
+        id: String,
+        /// The field's name.
+        field: String,
+        /// The type the schema declares.
+        expected: FieldType,
+        /// The value as JSON.
+        got: String,
+    },
+    /// A Date or DateTime value that is not in the one ISO 8601 form the field requires.
     #[error("layer {layer}, feature {id:?}, field {field}: {value:?} is not an ISO {expected} ({format}); one such value makes QGIS type the whole column as text")]
-    NotIso { layer: String, id: String, field: String, value: String, expected: FieldType, format: &'static str },
+    NotIso {
+        /// The layer's name.
+        layer: String,
+        /// The feature's id.
+        id: String,
+        /// The field's name.
+        field: String,
+        /// The value as given.
+        value: String,
+        /// [`FieldType::Date`] or [`FieldType::DateTime`].
+        expected: FieldType,
+        /// The required form: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ`.
+        format: &'static str,
+    },
+    /// A feature geometry of another type than the layer declares.
     #[error("layer {layer}, feature {id:?}: a {got:?} geometry in a {expected:?} layer")]
-    GeometryMismatch { layer: String, id: String, expected: GeometryType, got: GeometryType },
+    GeometryMismatch {
+        /// The layer's name.
+        layer: String,
+        /// The feature's id.
+        id: String,
+        /// The layer's geometry type.
+        expected: GeometryType,
+        /// The feature's geometry type.
+        got: GeometryType,
+    },
+    /// A geometry that readers would refuse or misdraw ([`Geometry::problem`]).
     #[error("layer {layer}, feature {id:?}: {problem}")]
-    BadGeometry { layer: String, id: String, problem: String },
+    BadGeometry {
+        /// The layer's name.
+        layer: String,
+        /// The feature's id.
+        id: String,
+        /// What is wrong, with the position or polygon indices.
+        problem: String,
+    },
 }
 
 impl From<LayerError> for io::Error {
@@ -422,13 +536,17 @@ impl From<LayerError> for io::Error {
 /// A layer as the writers see it, whatever its row type: the schema, and
 /// for every feature its id, geometry and values by field name.
 pub trait AnyLayer: Sync {
+    /// The layer name ([`Layer::name`]): file stem and GeoPackage table name.
     fn name(&self) -> &'static str;
+    /// The geometry type every feature must have, declared even when the layer is empty.
     fn geometry_type(&self) -> GeometryType;
     /// The schema ([`Row::FIELDS`]).
     fn fields(&self) -> &'static [Field];
     /// The number of features.
     fn len(&self) -> usize;
+    /// Feature `i`'s id (`i` below [`len`](Self::len), else a panic).
     fn id(&self, i: usize) -> &str;
+    /// Feature `i`'s geometry, already rounded and oriented (`i` below [`len`](Self::len)).
     fn geometry(&self, i: usize) -> &Geometry;
     /// The values of feature `i`, one per schema field in schema order,
     /// each taken by its field name from the row's serde form.

@@ -26,8 +26,11 @@ use unicode_normalization::UnicodeNormalization;
 /// hyphen joins it to the next word (`al-Zour`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WordSpan {
+    /// Byte offset of the word's first character (a letter, digit or mark, never an apostrophe).
     pub start: usize,
+    /// Byte offset just past its last character, exclusive; a trailing apostrophe is left out.
     pub end: usize,
+    /// A hyphen or dash (`-`, `‐`, `‑`, `‒`, `–`, `—`, `−`) follows at `end`, directly followed by a letter or digit.
     pub hyphen_after: bool,
 }
 

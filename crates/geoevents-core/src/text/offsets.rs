@@ -9,6 +9,7 @@ pub struct CharCounter<'a> {
 }
 
 impl<'a> CharCounter<'a> {
+    /// A counter at the start of `text` (byte 0 is code point 0).
     pub fn new(text: &'a str) -> Self {
         CharCounter { text, byte: 0, chars: 0 }
     }

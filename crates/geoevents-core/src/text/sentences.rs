@@ -25,11 +25,14 @@
 /// One sentence: `&text[start..end]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sentence {
+    /// Byte offset of its first non-whitespace character.
     pub start: usize,
+    /// Byte offset just past its last non-whitespace character (exclusive).
     pub end: usize,
 }
 
 impl Sentence {
+    /// The sentence's text; `text` must be the string it was split from.
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
         &text[self.start..self.end]
     }

@@ -4,6 +4,7 @@
 
 use crate::text::fold::{fold_word, for_each_word};
 
+/// The letter case of a word as written: recognition's main cue for a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
     /// `Aleppo`
@@ -16,29 +17,40 @@ pub enum Shape {
     Uncased,
 }
 
+/// One word of a text, as [`tokenize`] finds it.
 #[derive(Debug, Clone, Copy)]
 pub struct Token {
     /// Byte span in the text (a trailing possessive `'s` is left out).
     pub start: usize,
+    /// End of that byte span, exclusive (UTF-8 bytes, on a character boundary).
     pub end: usize,
     /// Span of the folded word in [`Tokens::folded`].
     pub key_start: u32,
+    /// End of that span, exclusive (bytes of [`Tokens::folded`]).
     pub key_end: u32,
+    /// The word's letter case, ignoring a possessive `'s`.
     pub shape: Shape,
+    /// A hyphen joins it directly to the next word (`al-Zour`), see [`WordSpan::hyphen_after`](crate::text::fold::WordSpan::hyphen_after).
     pub hyphen_after: bool,
     /// Only spaces, a hyphen or an abbreviation dot separate it from the next word.
     pub joins_next: bool,
     /// First word of a sentence, a heading or a quotation.
     pub sentence_start: bool,
+    /// The word ended in `'s` or `’s` (either case), which `end` leaves out.
     pub possessive: bool,
 }
 
+/// The words of a text ([`tokenize`]), with their folded forms in one string.
 pub struct Tokens {
+    /// The words, in text order.
     pub tokens: Vec<Token>,
+    /// Every word's folded form ([`fold_word`]) back to back, no separators;
+    /// a token's is `folded[key_start..key_end]`.
     pub folded: String,
 }
 
 impl Tokens {
+    /// The folded form of `t`, a token of this list (`folded[key_start..key_end]`).
     pub fn key(&self, t: &Token) -> &str {
         &self.folded[t.key_start as usize..t.key_end as usize]
     }
