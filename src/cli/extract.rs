@@ -25,7 +25,7 @@ pub enum OutputFormat {
 
 /// A `--format` that is none of those.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown format {0:?}: expected jsonl, geojson, geojsonseq, csv or gpkg")]
+#[error("unknown format {0:?}: expected jsonl, geojson, geojsonseq, csv, gpkg, flatgeobuf or geoparquet")]
 pub struct UnknownFormat(String);
 
 impl std::str::FromStr for OutputFormat {
@@ -47,8 +47,8 @@ pub struct ExtractArgs {
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
     /// Output formats, several allowed (comma-separated or repeated): jsonl
-    /// (mentions, one line per document), geojson, geojsonseq, csv, gpkg
-    /// (layers). Default: jsonl, or geojson with --layers.
+    /// (mentions, one line per document), geojson, geojsonseq, csv, gpkg,
+    /// flatgeobuf, geoparquet (layers). Default: jsonl, or geojson with --layers.
     #[arg(long, value_name = "FORMAT", value_delimiter = ',')]
     pub format: Vec<OutputFormat>,
     /// Write the map layers (events, places, areas) into this folder.
@@ -304,7 +304,12 @@ pub fn write_map_layers(
     let (events, places, areas) =
         (events_layer_drawing(&docs, modalities), places_layer(&docs), areas_layer(&docs, &shapes));
     let colours = geoevents_core::layers::records::event_type_colours();
-    let options = SetOptions { event_colours: &colours, multi: &[&geoevents_gpkg::GpkgWriter], web_page: true };
+    let options = SetOptions {
+        event_colours: &colours,
+        multi: &[&geoevents_gpkg::GpkgWriter],
+        layer_files: &[&geoevents_parquet::GeoParquetWriter],
+        web_page: true,
+    };
     let layers: [&dyn AnyLayer; 3] = [&events, &places, &areas];
     let files = write_layer_set(dir, &layers, formats, &options).map_err(|e| CliError::output(dir, e))?;
     Ok(LayersWritten { events: events.len(), places: places.len(), areas: areas.len(), files })

@@ -206,7 +206,7 @@ pub fn load_config(path: &Path) -> Result<Settings, CliError> {
     let mut formats = Vec::new();
     for f in &config.formats {
         formats.push(f.parse::<LayerFormat>().map_err(|_| {
-            config_error(path, format!("unknown format {f:?}: expected geojson, geojsonseq, csv or gpkg"))
+            config_error(path, format!("unknown format {f:?}: expected {}", geoevents_core::layers::FORMAT_NAMES))
         })?);
     }
     if formats.is_empty() {

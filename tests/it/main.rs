@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod article_map;
+mod big_layers;
 mod eval;
 mod events;
 mod extract;

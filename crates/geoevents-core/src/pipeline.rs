@@ -168,8 +168,8 @@ mod tests {
     /// The probe's worst text: 1 MB of place names with no sentence
     /// punctuation took 97 s (per-sentence work grew with the square of the
     /// sentence). Sentences are now cut at `MAX_SENTENCE_BYTES`, so every
-    /// event's sentence is short and the whole is linear. The time bound
-    /// only tells quadratic (minutes) from linear (a second or two).
+    /// event's sentence is short and the whole is linear: the test checks
+    /// the cut on every event (speed itself is measured in `benches/`).
     #[test]
     fn a_megabyte_without_punctuation_is_geoparsed_in_bounded_sentences() {
         let names = ["Paris", "Lyon", "Marseille", "Toulouse", "Nice", "Nantes", "Madrid", "Seville", "Cairo", "Lima"];
@@ -178,6 +178,9 @@ mod tests {
             if text.len() >= 1_000_000 {
                 break;
             }
+            // An event cue in each clause, so that the event stage runs on
+            // the unpunctuated text too.
+            text.push_str("protesters marched in ");
             text.push_str(names[i % names.len()]);
             text.push(' ');
         }
@@ -190,10 +193,8 @@ mod tests {
             published_at: None,
             origin: Origin { path: "names".into(), line: None },
         };
-        let started = std::time::Instant::now();
         let x = extract(&Gazetteer::builtin(), &doc);
-        assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
-        assert!(x.toponyms.len() > 100_000, "{} toponyms", x.toponyms.len());
+        assert!(x.toponyms.len() > 30_000, "{} toponyms", x.toponyms.len());
         assert!(!x.events.is_empty());
         let text_chars = doc.text.chars().count();
         for e in &x.events {

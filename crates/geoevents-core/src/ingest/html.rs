@@ -280,16 +280,13 @@ mod tests {
         }
         assert_eq!(article_from_html("<html><body><nav>Menu</nav></body></html>", None), Err(ArticleError::NoText));
         let deep = "<div>".repeat(5_000) + "Deep text in Oslo." + &"</div>".repeat(5_000);
-        let started = std::time::Instant::now();
         assert_eq!(article_from_html(&deep, None).map(|a| a.text), Ok("Deep text in Oslo.".to_string()));
-        assert!(started.elapsed().as_secs() < 10, "deep nesting took {:?}", started.elapsed());
     }
 
     /// The probe's pathological pages: before the byte-level guard, 200,000
     /// nested `<div>` took more than 60 s and one tag with 500,000 attributes
-    /// too (the parser's cost is quadratic in both). The bound below is not a
-    /// speed goal (that is `benches/worst_shapes.sh`): it only tells a
-    /// quadratic parse (minutes) from the linear pass (milliseconds).
+    /// too (the parser's cost is quadratic in both). The test checks that such
+    /// pages take the linear pass (`pathological`) and still give their text.
     #[test]
     fn deep_nesting_and_huge_attribute_lists_take_the_linear_path() {
         let deep = format!(
@@ -307,9 +304,7 @@ mod tests {
         for (page, want, title) in [(&deep, "Deep text in Oslo.", None), (&wide, "Wide text in Bergen.", Some("Wide"))]
         {
             assert!(shape(page).pathological());
-            let started = std::time::Instant::now();
             let article = article_from_html(page, Some("https://news.example/x")).unwrap();
-            assert!(started.elapsed().as_secs() < 60, "took {:?}", started.elapsed());
             assert_eq!(article.text, want);
             assert_eq!(article.title.as_deref(), title);
             assert_eq!(article.url.as_deref(), Some("https://news.example/x"));

@@ -35,13 +35,15 @@
 //! | `geojsonseq` | `NAME.geojsons` | RFC 8142 GeoJSON Text Sequence ([`geojsonseq`]) |
 //! | `csv` | `NAME.csv`, `NAME.csvt`, `NAME.prj` | RFC 4180 CSV with `lon`,`lat` + GDAL sidecars ([`csv`]) |
 //! | `gpkg` | `layers.gpkg` (all layers, one table each) | OGC GeoPackage 1.2 (the `geoevents-gpkg` crate, a [`MultiLayerWriter`]: SQLite stays out of this crate) |
+//! | `flatgeobuf` | `NAME.fgb` | FlatGeobuf 3 with the packed R-tree index ([`flatgeobuf`]) |
+//! | `geoparquet` | `NAME.parquet` | GeoParquet 1.1 (the `geoevents-parquet` crate, a [`LayerFileWriter`]: Arrow stays out of this crate) |
 //!
 //! With the web page asked for ([`SetOptions::web_page`]), `index.html`
 //! ([`web`]) carries the `events`, `places` and `areas` layers inline.
 //!
 //! With any of the per-layer formats, `NAME.qml` ([`qml`]) goes beside the
 //! layer files: desktop QGIS applies it on opening `NAME.geojson`, `NAME.csv`
-//! or `NAME.geojsons` (renderer, labels and the Temporal Controller settings,
+//! `NAME.geojsons` or `NAME.fgb` (renderer, labels and the Temporal Controller settings,
 //! "enabled" included). PyQGIS users get the renderer from
 //! `QgsVectorLayer(path, name, "ogr")` too, but its constructor switches the
 //! temporal properties off again afterwards (the OGR provider has no temporal
@@ -86,6 +88,7 @@
 
 pub mod areas;
 pub mod csv;
+pub mod flatgeobuf;
 pub mod geojson;
 pub mod geojsonseq;
 pub mod layer;
@@ -119,12 +122,22 @@ pub enum LayerFormat {
     Csv,
     /// OGC GeoPackage, every layer in `layers.gpkg`.
     Gpkg,
+    /// FlatGeobuf with a spatial index, `NAME.fgb`.
+    Flatgeobuf,
+    /// GeoParquet 1.1, `NAME.parquet` (written by a [`LayerFileWriter`]).
+    Geoparquet,
 }
 
 impl LayerFormat {
     /// All formats, in the order files are written.
-    pub const ALL: [LayerFormat; 4] =
-        [LayerFormat::Geojson, LayerFormat::Geojsonseq, LayerFormat::Csv, LayerFormat::Gpkg];
+    pub const ALL: [LayerFormat; 6] = [
+        LayerFormat::Geojson,
+        LayerFormat::Geojsonseq,
+        LayerFormat::Csv,
+        LayerFormat::Gpkg,
+        LayerFormat::Flatgeobuf,
+        LayerFormat::Geoparquet,
+    ];
 
     /// The name accepted by [`FromStr`] and printed by [`Display`](fmt::Display).
     pub fn name(self) -> &'static str {
@@ -133,6 +146,8 @@ impl LayerFormat {
             LayerFormat::Geojsonseq => "geojsonseq",
             LayerFormat::Csv => "csv",
             LayerFormat::Gpkg => "gpkg",
+            LayerFormat::Flatgeobuf => "flatgeobuf",
+            LayerFormat::Geoparquet => "geoparquet",
         }
     }
 }
@@ -146,14 +161,28 @@ impl fmt::Display for LayerFormat {
 impl FromStr for LayerFormat {
     type Err = String;
 
-    /// `geojson`, `geojsonseq`, `csv` or `gpkg`, in any case.
+    /// `geojson`, `geojsonseq`, `csv`, `gpkg`, `flatgeobuf` or `geoparquet`, in any case.
     fn from_str(s: &str) -> Result<LayerFormat, String> {
         let lower = s.trim().to_ascii_lowercase();
         LayerFormat::ALL
             .into_iter()
             .find(|f| f.name() == lower)
-            .ok_or_else(|| format!("unknown layer format {s:?}: expected geojson, geojsonseq, csv or gpkg"))
+            .ok_or_else(|| format!("unknown layer format {s:?}: expected {FORMAT_NAMES}"))
     }
+}
+
+/// The format names for messages: `geojson, geojsonseq, ... or geoparquet`.
+pub const FORMAT_NAMES: &str = "geojson, geojsonseq, csv, gpkg, flatgeobuf or geoparquet";
+
+/// A format that writes one file per layer, written by another crate
+/// (GeoParquet: Arrow and Parquet stay out of this one).
+pub trait LayerFileWriter {
+    /// The format it writes.
+    fn format(&self) -> LayerFormat;
+    /// The extension of `NAME.EXT`, without the dot.
+    fn extension(&self) -> &'static str;
+    /// Writes `layer` into a new file at `path`. The layer is valid.
+    fn write_layer_to(&self, path: &Path, layer: &dyn AnyLayer) -> io::Result<()>;
 }
 
 /// A format whose one file holds every layer (GeoPackage), written by
@@ -180,6 +209,10 @@ pub struct SetOptions<'a> {
     /// for such a format without its writer is an
     /// [`io::ErrorKind::Unsupported`] error.
     pub multi: &'a [&'a dyn MultiLayerWriter],
+    /// The writers of the per-layer formats that live in other crates
+    /// (GeoParquet); asking for one without its writer is an
+    /// [`io::ErrorKind::Unsupported`] error too.
+    pub layer_files: &'a [&'a dyn LayerFileWriter],
     /// Also write `index.html` ([`web`]) from the layers named `events`,
     /// `places` and `areas` (a missing one is empty).
     pub web_page: bool,
@@ -216,7 +249,15 @@ pub fn write_layer_set(
         }
     }
     let wanted = |f: LayerFormat| formats.contains(&f);
-    let per_layer = wanted(LayerFormat::Geojson) || wanted(LayerFormat::Geojsonseq) || wanted(LayerFormat::Csv);
+    let per_layer = [
+        LayerFormat::Geojson,
+        LayerFormat::Geojsonseq,
+        LayerFormat::Csv,
+        LayerFormat::Flatgeobuf,
+        LayerFormat::Geoparquet,
+    ]
+    .into_iter()
+    .any(wanted);
     // Styles and writers first: a bad colour or a missing writer fails
     // before anything is staged.
     let mut styles = Vec::new();
@@ -232,6 +273,14 @@ pub fn write_layer_set(
                 io::Error::new(io::ErrorKind::Unsupported, format!("no writer for the {format} format"))
             })?;
         multi.push(*writer);
+    }
+    let mut layer_files: Vec<&dyn LayerFileWriter> = Vec::new();
+    for format in formats.iter().filter(|f| **f == LayerFormat::Geoparquet) {
+        let writer =
+            options.layer_files.iter().find(|w| w.format() == *format).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::Unsupported, format!("no writer for the {format} format"))
+            })?;
+        layer_files.push(*writer);
     }
 
     let mut set = StagedSet::begin(dir)?;
@@ -263,6 +312,12 @@ pub fn write_layer_set(
             set.write_file(&file("csvt"), |w| w.write_all(csv::csvt(*layer).as_bytes()))?;
             set.write_file(&file("prj"), |w| w.write_all(csv::PRJ_WGS84.as_bytes()))?;
         }
+        if wanted(LayerFormat::Flatgeobuf) {
+            set.write_file(&file("fgb"), |w| flatgeobuf::write_flatgeobuf(w, *layer))?;
+        }
+        for writer in &layer_files {
+            set.build_file(&file(writer.extension()), |path| writer.write_layer_to(path, *layer))?;
+        }
         if per_layer {
             set.write_file(&file("qml"), |w| w.write_all(styles[i].as_bytes()))?;
         }
@@ -289,7 +344,8 @@ mod tests {
             assert_eq!(f.to_string().parse::<LayerFormat>().unwrap(), f);
         }
         assert_eq!("GeoJSON".parse::<LayerFormat>().unwrap(), LayerFormat::Geojson);
-        assert!("shp".parse::<LayerFormat>().unwrap_err().contains("geojsonseq"));
+        assert!("shp".parse::<LayerFormat>().unwrap_err().contains("geoparquet"));
+        assert_eq!("FlatGeobuf".parse::<LayerFormat>().unwrap(), LayerFormat::Flatgeobuf);
     }
 
     fn events(date: &str) -> Layer<TestRow> {
@@ -341,5 +397,16 @@ mod tests {
         let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(page.contains("\"id\":\"e1\""), "the page carries the events layer");
         assert_eq!(entries(dir), ["events.csv", "events.csvt", "events.prj", "events.qml", "index.html"]);
+    }
+
+    #[test]
+    fn output_write_layers_flatgeobuf_in_the_set_and_geoparquet_needs_its_writer() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let written = write_layers(dir, &[&events("2024-11-30")], &[LayerFormat::Flatgeobuf]).unwrap();
+        assert_eq!(written, [dir.join("events.fgb"), dir.join("events.qml")]);
+        let err = write_layers(dir, &[&events("2024-11-30")], &[LayerFormat::Geoparquet]).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::Unsupported);
+        assert_eq!(entries(dir), ["events.fgb", "events.qml"], "the failed set left nothing");
     }
 }
