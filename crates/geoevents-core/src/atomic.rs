@@ -128,33 +128,65 @@ fn persist(tmp: NamedTempFile, target: &Path) -> io::Result<()> {
 
 /// A file being written; it appears under its name only on [`commit`](Self::commit).
 /// Dropped without commit, it leaves nothing behind.
+///
+/// A target that exists and is neither a regular file nor a folder (a
+/// character device such as `/dev/null` or `/dev/stdout`, a FIFO, a socket)
+/// is written directly: such a target is a stream, not a file to replace,
+/// and renaming a temporary over it would put a regular file where the
+/// device was.
 pub struct AtomicFile {
     target: PathBuf,
-    writer: Option<BufWriter<NamedTempFile>>,
+    writer: Option<Writer>,
+}
+
+enum Writer {
+    /// A temporary beside the target, renamed over it on commit.
+    Staged(BufWriter<NamedTempFile>),
+    /// A device, FIFO or socket, written in place.
+    Stream(BufWriter<File>),
+}
+
+/// Whether `target` exists and is something other than a regular file or
+/// a folder (symbolic links followed).
+fn is_stream(target: &Path) -> bool {
+    std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl AtomicFile {
-    /// Starts writing `target` under a temporary name beside it.
+    /// Starts writing `target` under a temporary name beside it (or directly,
+    /// for a device, FIFO or socket).
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let tmp = temporary_beside(target)?;
-        Ok(AtomicFile { target: target.to_path_buf(), writer: Some(BufWriter::with_capacity(1 << 16, tmp)) })
+        let writer = if is_stream(target) {
+            Writer::Stream(BufWriter::with_capacity(1 << 16, OpenOptions::new().write(true).open(target)?))
+        } else {
+            Writer::Staged(BufWriter::with_capacity(1 << 16, temporary_beside(target)?))
+        };
+        Ok(AtomicFile { target: target.to_path_buf(), writer: Some(writer) })
     }
 
-    /// Flushes, syncs and renames into place.
+    /// Flushes, syncs and renames into place (a stream is only flushed).
     pub fn commit(mut self) -> io::Result<()> {
-        let writer = self.writer.take().ok_or_else(|| io::Error::other("file already committed"))?;
-        let tmp = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
-        persist(tmp, &self.target)
+        match self.writer.take().ok_or_else(|| io::Error::other("file already committed"))? {
+            Writer::Staged(writer) => {
+                let tmp = writer.into_inner().map_err(io::IntoInnerError::into_error)?;
+                persist(tmp, &self.target)
+            }
+            Writer::Stream(mut writer) => writer.flush(),
+        }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer.as_mut().ok_or_else(|| io::Error::other("file already committed"))?.write(buf)
+        match self.writer.as_mut().ok_or_else(|| io::Error::other("file already committed"))? {
+            Writer::Staged(w) => w.write(buf),
+            Writer::Stream(w) => w.write(buf),
+        }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self.writer.as_mut() {
-            Some(w) => w.flush(),
+            Some(Writer::Staged(w)) => w.flush(),
+            Some(Writer::Stream(w)) => w.flush(),
             None => Ok(()),
         }
     }
@@ -162,7 +194,7 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if let Some(writer) = self.writer.take() {
+        if let Some(Writer::Staged(writer)) = self.writer.take() {
             // Not flushed: the temporary is removed with the handle.
             let (tmp, _unwritten) = writer.into_parts();
             drop(tmp);
@@ -354,6 +386,18 @@ mod tests {
         drop(g);
         assert_eq!(names(dir.path()), ["events.geojson"]);
         assert_eq!(std::fs::read(&target).unwrap(), b"{}");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_device_as_target_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        let mut f = AtomicFile::create(null).unwrap();
+        f.write_all(b"nothing to keep").unwrap();
+        f.commit().unwrap();
+        assert!(std::fs::metadata(null).unwrap().file_type().is_char_device(), "/dev/null is still a device");
+        assert!(names(Path::new("/dev")).iter().all(|n| !n.contains(".null.")), "no temporary left in /dev");
     }
 
     #[test]
