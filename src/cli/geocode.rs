@@ -4,7 +4,7 @@
 use super::output::Sink;
 use super::{CliError, CliResult, Exit, GlobalArgs};
 use geoevents_core::gazetteer::{Gazetteer, Kind};
-use geoevents_core::resolve::answers::{candidate_json, nearest_json, ReverseQuery};
+use geoevents_core::resolve::answers::{candidate_json, nearest_json, ReverseQuery, DEFAULT_MAX_KM};
 use geoevents_core::resolve::lookup::country_code;
 use geoevents_core::resolve::{geocode, Candidate, Query};
 use serde_json::{json, Value};
@@ -75,9 +75,6 @@ pub struct GeocodeArgs {
     pub max_km: f64,
 }
 
-/// `--max-km` when not given: towns and districts within 100 km. The middle
-/// of the Gulf of Guinea (0,0) is 560 km from the nearest town: nothing.
-pub const DEFAULT_MAX_KM: f64 = 100.0;
 
 /// The longest name (or row qualifier) geocoded, bytes: longer cells are
 /// not place names, and fuzzy matching of a megabyte takes seconds.
@@ -248,10 +245,8 @@ fn run_reverse(gaz: &Gazetteer, args: &GeocodeArgs, country: Option<&str>, point
     if !(args.max_km.is_finite() && args.max_km > 0.0) {
         return Err(CliError::usage(format!("--max-km {}: expected a distance above 0 km", args.max_km)));
     }
-    let q = ReverseQuery { kind: args.kind, country, limit: args.limit };
-    let mut cands =
-        nearest_json(gaz, lat, lon, &q).map_err(|e| CliError::usage(format!("--reverse {point:?}: {e}")))?;
-    cands.retain(|c| c["distance_km"].as_f64().is_some_and(|km| km <= args.max_km));
+    let q = ReverseQuery { kind: args.kind, country, limit: args.limit, max_km: args.max_km };
+    let cands = nearest_json(gaz, lat, lon, &q).map_err(|e| CliError::usage(format!("--reverse {point:?}: {e}")))?;
     let found = !cands.is_empty();
     print_results(&[(point.to_string(), cands)], format)
         .map_err(|e| CliError::new(Exit::OutputFailed, format!("cannot write to standard output: {e}")))?;

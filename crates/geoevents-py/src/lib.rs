@@ -15,7 +15,7 @@ mod gazetteers;
 
 use geoevents_core::gazetteer::{Gazetteer, Kind, Origin};
 use geoevents_core::ingest::DEFAULT_MAX_DOCUMENT_BYTES;
-use geoevents_core::resolve::answers::{candidate_json, nearest_json, ReverseQuery};
+use geoevents_core::resolve::answers::{candidate_json, nearest_json, ReverseQuery, DEFAULT_MAX_KM};
 use geoevents_core::resolve::{geocode, Query};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -116,7 +116,8 @@ impl NativeGazetteer {
     }
 
     /// `geoevents geocode --reverse LAT,LON --format json`: a JSON array.
-    #[pyo3(signature = (lat, lon, limit = 5, kind = None, country = None))]
+    #[pyo3(signature = (lat, lon, limit = 5, kind = None, country = None, max_km = DEFAULT_MAX_KM))]
+    #[expect(clippy::too_many_arguments, reason = "the keyword arguments of geoevents.reverse, one to one")]
     fn reverse_json(
         &self,
         py: Python<'_>,
@@ -125,12 +126,13 @@ impl NativeGazetteer {
         limit: usize,
         kind: Option<&str>,
         country: Option<&Bound<'_, PyAny>>,
+        max_km: f64,
     ) -> PyResult<String> {
         let country = country.filter(|c| !c.is_none()).map(|c| text_argument("country", c)).transpose()?;
         let kind = parse_kind(kind)?;
         let gaz = self.gaz.clone();
         let found = py.detach(move || {
-            let q = ReverseQuery { kind, country: country.as_deref(), limit };
+            let q = ReverseQuery { kind, country: country.as_deref(), limit, max_km };
             nearest_json(&gaz, lat, lon, &q)
         });
         match found {

@@ -71,6 +71,22 @@ class Cli:
     def extract(self, docs: list[dict], *extra) -> list[dict]:
         return [json.loads(line) for line in self.extract_lines(docs, *extra)]
 
+    def extract_alone_lines(self, docs: list[dict]) -> list[str]:
+        """The command line's lines with each document geoparsed on its own,
+        as the Python API and the Spark job geoparse them: no source prior
+        across documents (`--no-source-prior`)."""
+        return self.extract_lines(docs, "--no-source-prior")
+
+    def extract_alone(self, docs: list[dict]) -> list[dict]:
+        """As `extract_alone_lines`, parsed, and with `merged_into` null: the
+        command line fills it in once it has read every document (cross-article
+        merging); a per-document result cannot know it."""
+        results = [json.loads(line) for line in self.extract_alone_lines(docs)]
+        for r in results:
+            for e in r["events"]:
+                e["merged_into"] = None
+        return results
+
     def geocode(self, *args) -> list:
         return [json.loads(line) for line in self.run("geocode", "--format", "json", *args).stdout.splitlines()]
 

@@ -82,7 +82,7 @@ def test_the_job_gives_the_command_lines_rows(spark, corpus_file, cli, tmp_path)
     import pyarrow.parquet as pq
 
     docs, path = corpus_file
-    expected = {r["id"]: r for r in cli.extract(docs)}
+    expected = {r["id"]: r for r in cli.extract_alone(docs)}
     frame = spark.read.schema(DOCUMENT_SCHEMA).json(str(path))
     out = tmp_path / "out"
     counts = ges.run(frame, str(out), partitions=6)

@@ -33,28 +33,57 @@ pub fn candidate_json(c: &Candidate) -> Value {
     })
 }
 
-/// A point that is not on the globe.
+/// Why a reverse lookup cannot be answered.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
-#[error("latitude must be within ±90 and longitude within ±180")]
-pub struct OutOfRange;
+pub enum BadReverseQuery {
+    /// The point is not on the globe.
+    #[error("latitude must be within ±90 and longitude within ±180")]
+    OutOfRange,
+    /// The distance cap is not a number of km above 0.
+    #[error("the distance cap must be above 0 km, not {0}")]
+    BadMaxKm(f64),
+}
 
 /// What to look for near a point.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct ReverseQuery<'a> {
     /// Only places of this kind; `None`: towns, districts and first-level
     /// regions, not the centroids of whole countries or continents.
     pub kind: Option<Kind>,
     /// ISO 3166-1 alpha-2; only places in this country.
     pub country: Option<&'a str>,
+    /// At most this many places (the nearest).
     pub limit: usize,
+    /// Only places within this great-circle distance, km (above 0).
+    pub max_km: f64,
+}
+
+/// The distance cap of a reverse lookup when none is given: towns and
+/// districts within 100 km. The middle of the Gulf of Guinea (0,0) is 560 km
+/// from the nearest town, so it gives nothing rather than "Takoradi".
+pub const DEFAULT_MAX_KM: f64 = 100.0;
+
+impl Default for ReverseQuery<'_> {
+    fn default() -> Self {
+        ReverseQuery { kind: None, country: None, limit: 5, max_km: DEFAULT_MAX_KM }
+    }
 }
 
 /// The places nearest to `lat`, `lon` (WGS 84 degrees), nearest first, in
 /// the JSON form of `geocode --reverse`: the place's fields, `distance_km`
-/// (great circle, two decimals) and a `score` of 1 / (1 + km).
-pub fn nearest_json(gaz: &Gazetteer, lat: f64, lon: f64, q: &ReverseQuery<'_>) -> Result<Vec<Value>, OutOfRange> {
+/// (great circle, two decimals) and a `score` of 1 / (1 + km); none
+/// farther than `q.max_km`.
+pub fn nearest_json(
+    gaz: &Gazetteer,
+    lat: f64,
+    lon: f64,
+    q: &ReverseQuery<'_>,
+) -> Result<Vec<Value>, BadReverseQuery> {
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(OutOfRange);
+        return Err(BadReverseQuery::OutOfRange);
+    }
+    if !(q.max_km.is_finite() && q.max_km > 0.0) {
+        return Err(BadReverseQuery::BadMaxKm(q.max_km));
     }
     let store = gaz.store();
     let nearest = gaz.spatial().nearest(lat, lon, q.limit.max(1), |i| {
@@ -64,6 +93,7 @@ pub fn nearest_json(gaz: &Gazetteer, lat: f64, lon: f64, q: &ReverseQuery<'_>) -
     });
     Ok(nearest
         .iter()
+        .filter(|&&(_, km)| km <= q.max_km)
         .map(|&(i, km)| {
             let p = store.place(i);
             json!({"id": p.id, "name": p.name, "kind": p.kind.as_str(), "feature_code": p.feature_code,

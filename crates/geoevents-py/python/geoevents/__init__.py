@@ -121,10 +121,17 @@ class Gazetteer:
         return _loads(self._native.geocode_json(name, country, kind, limit, fuzzy))
 
     def reverse(
-        self, lat: float, lon: float, limit: int = 5, *, kind: str | None = None, country: str | None = None
+        self,
+        lat: float,
+        lon: float,
+        limit: int = 5,
+        *,
+        kind: str | None = None,
+        country: str | None = None,
+        max_km: float = 100.0,
     ) -> list[dict]:
         """The places nearest to a point: see :func:`geoevents.reverse`."""
-        return _loads(self._native.reverse_json(lat, lon, limit, kind, country))
+        return _loads(self._native.reverse_json(lat, lon, limit, kind, country, max_km))
 
 
 _builtin: Gazetteer | None = None
@@ -214,13 +221,23 @@ def geocode(
     return _default().geocode(name, country=country, kind=kind, limit=limit, fuzzy=fuzzy)
 
 
-def reverse(lat: float, lon: float, limit: int = 5, *, kind: str | None = None, country: str | None = None) -> list[dict]:
+def reverse(
+    lat: float,
+    lon: float,
+    limit: int = 5,
+    *,
+    kind: str | None = None,
+    country: str | None = None,
+    max_km: float = 100.0,
+) -> list[dict]:
     """The places nearest to a point (WGS 84 degrees), nearest first, as
     ``geoevents geocode --reverse LAT,LON --format json`` gives them (with
-    ``distance_km``). Without ``kind``: towns, districts and first-level
-    regions. Raises ``ValueError`` outside ±90 latitude and ±180 longitude.
+    ``distance_km``), none farther than ``max_km`` kilometres (the command
+    line's ``--max-km`` default, 100). Without ``kind``: towns, districts and
+    first-level regions. Raises ``ValueError`` outside ±90 latitude and ±180
+    longitude, or for a ``max_km`` not above 0.
     """
-    return _default().reverse(lat, lon, limit, kind=kind, country=country)
+    return _default().reverse(lat, lon, limit, kind=kind, country=country, max_km=max_km)
 
 
 def gazetteer_loads() -> int:

@@ -64,7 +64,14 @@ class Gazetteer:
         self, name: str, *, country: str | None = None, kind: Kind | None = None, limit: int = 5, fuzzy: bool = True
     ) -> list[dict[str, Any]]: ...
     def reverse(
-        self, lat: float, lon: float, limit: int = 5, *, kind: Kind | None = None, country: str | None = None
+        self,
+        lat: float,
+        lon: float,
+        limit: int = 5,
+        *,
+        kind: Kind | None = None,
+        country: str | None = None,
+        max_km: float = 100.0,
     ) -> list[dict[str, Any]]: ...
 
 def extract(
@@ -87,7 +94,13 @@ def geocode(
     name: str, *, country: str | None = None, kind: Kind | None = None, limit: int = 5, fuzzy: bool = True
 ) -> list[dict[str, Any]]: ...
 def reverse(
-    lat: float, lon: float, limit: int = 5, *, kind: Kind | None = None, country: str | None = None
+    lat: float,
+    lon: float,
+    limit: int = 5,
+    *,
+    kind: Kind | None = None,
+    country: str | None = None,
+    max_km: float = 100.0,
 ) -> list[dict[str, Any]]: ...
 def gazetteer_loads() -> int: ...
 def to_geodataframe(
