@@ -75,7 +75,6 @@ pub struct GeocodeArgs {
     pub max_km: f64,
 }
 
-
 /// The longest name (or row qualifier) geocoded, bytes: longer cells are
 /// not place names, and fuzzy matching of a megabyte takes seconds.
 pub const MAX_QUERY_BYTES: usize = 1024;

@@ -73,12 +73,7 @@ impl Default for ReverseQuery<'_> {
 /// the JSON form of `geocode --reverse`: the place's fields, `distance_km`
 /// (great circle, two decimals) and a `score` of 1 / (1 + km); none
 /// farther than `q.max_km`.
-pub fn nearest_json(
-    gaz: &Gazetteer,
-    lat: f64,
-    lon: f64,
-    q: &ReverseQuery<'_>,
-) -> Result<Vec<Value>, BadReverseQuery> {
+pub fn nearest_json(gaz: &Gazetteer, lat: f64, lon: f64, q: &ReverseQuery<'_>) -> Result<Vec<Value>, BadReverseQuery> {
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
         return Err(BadReverseQuery::OutOfRange);
     }
