@@ -122,6 +122,18 @@ mod tests {
         assert_eq!(near.len(), 3);
         assert_eq!(near[0]["id"], "geonames:170063");
         assert!(near[0]["distance_km"].as_f64().unwrap() < near[2]["distance_km"].as_f64().unwrap());
-        assert_eq!(nearest_json(&gaz, 91.0, 0.0, &ReverseQuery::default()), Err(OutOfRange));
+        assert_eq!(nearest_json(&gaz, 91.0, 0.0, &ReverseQuery::default()), Err(BadReverseQuery::OutOfRange));
+    }
+
+    #[test]
+    fn reverse_lookups_stop_at_the_distance_cap() {
+        let gaz = Gazetteer::builtin();
+        // The Gulf of Guinea at 0,0 is hundreds of km from any town.
+        assert_eq!(nearest_json(&gaz, 0.0, 0.0, &ReverseQuery::default()), Ok(Vec::new()));
+        let far = ReverseQuery { max_km: 1000.0, ..ReverseQuery::default() };
+        let found = nearest_json(&gaz, 0.0, 0.0, &far).unwrap();
+        assert!(!found.is_empty() && found.iter().all(|p| p["distance_km"].as_f64().unwrap() <= 1000.0));
+        let zero = ReverseQuery { max_km: 0.0, ..ReverseQuery::default() };
+        assert_eq!(nearest_json(&gaz, 0.0, 0.0, &zero), Err(BadReverseQuery::BadMaxKm(0.0)));
     }
 }
