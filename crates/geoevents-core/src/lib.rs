@@ -25,6 +25,8 @@
 //!
 //! [`atomic`] (files that appear whole or not at all) sits below them all.
 
+#![warn(missing_docs)]
+
 pub mod atomic;
 pub mod ingest;
 pub mod text;

@@ -14,7 +14,9 @@ use serde::Serialize;
 /// Everything geoevents finds in one document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Extraction {
+    /// Every place mention found, in text order, resolved or not (`place: None`).
     pub toponyms: Vec<Toponym>,
+    /// Every event found, drawn or not ([`Event::is_drawn`]).
     pub events: Vec<Event>,
 }
 
@@ -74,21 +76,30 @@ pub fn extract_until(gaz: &Gazetteer, doc: &Document, deadline: std::time::Insta
 /// toponyms, focus and events.
 #[derive(Serialize)]
 pub struct DocumentRecord<'a> {
+    /// The document's id ([`Document::id`]).
     pub id: &'a str,
+    /// The document's title; left out of the JSON when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<&'a str>,
+    /// The document's URL, as given; left out of the JSON when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<&'a str>,
+    /// Who published it; left out of the JSON when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<&'a str>,
+    /// `published_at` as given in the input (not normalised to UTC; events carry the UTC form); left out when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_at: Option<&'a str>,
+    /// Every place mention, with code point offsets into the document text.
     pub toponyms: &'a [Toponym],
+    /// The countries and places the document is mostly about.
     pub focus: Focus,
+    /// Every event of the document, drawn or not.
     pub events: &'a [Event],
 }
 
 impl<'a> DocumentRecord<'a> {
+    /// The record of document `doc` and its extraction `x`; computes the focus.
     pub fn new(doc: &'a Document, x: &'a Extraction) -> DocumentRecord<'a> {
         DocumentRecord {
             id: &doc.id,

@@ -40,8 +40,12 @@ use crate::text::sentences::{tokens, Tok, TokKind};
 /// and its mention type (place, demonym, metonym, embedded).
 #[derive(Debug, Clone, Copy)]
 pub struct MentionSpan {
+    /// Byte offset of the mention's start, relative to the sentence.
     pub start: usize,
+    /// Byte offset after the mention (exclusive), relative to the sentence.
     pub end: usize,
+    /// How the place is named: an embedded mention (part of another name) does not stop an actor's name; any
+    /// other may head one with a group noun ("Syrian rebels").
     pub mention_type: MentionType,
 }
 

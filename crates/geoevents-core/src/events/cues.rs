@@ -21,41 +21,64 @@ use std::sync::OnceLock;
 /// What a cue says about the clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Cue {
+    /// From the air: "airstrike", "drone strike", "warplane", "helicopter gunship".
     Air,
+    /// Indirect fire: "shelling", "artillery", "mortar", "rocket", "missile".
     Shelling,
+    /// A planted or thrown explosive: "IED", "roadside bomb", "landmine", "car bomb", "explosion".
     Explosive,
+    /// A suicide attack: "suicide bomber", "blew himself up", "suicide vest".
     Suicide,
+    /// "grenade" and its forms.
     Grenade,
+    /// Chemical weapons: "sarin", "chlorine gas", "nerve agent".
     Chemical,
+    /// Fighting between armed parties: "clashes", "gun battle", "ambush", "exchange of fire".
     Clash,
     /// Taking a place: "took control of", "captured", "overran", "entered".
     Capture,
     /// Taking a place back: "regained control", "recaptured", "retook".
     Regain,
+    /// Taking people: "abducted", "kidnapped", "hostages", "forcibly disappeared".
     Abduction,
+    /// Sexual violence: "rape", "sexual assault", "molested".
     Sexual,
     /// An act of violence: "attacked", "opened fire", "stabbed", "raided".
     AttackAct,
     /// An outcome: "killed", "died", "wounded". Alone, an attack.
     Harm,
+    /// A demonstration: "protest", "rally", "sit-in", "on strike", "boycott", "blockade".
     Protest,
     /// Police acting on a protest: "dispersed", "tear gas", "baton".
     Intervention,
     /// Violence by a crowd: "riot", "threw stones", "torched", "vandalised".
     RiotAct,
+    /// A crowd taking violence into its hands: "mob", "lynched", "vigilantes", "angry villagers".
     Mob,
+    /// "arrested", "detained", "in custody", "rounded up".
     Arrest,
+    /// Destruction of property: "looted", "destroyed", "demolished", "burned down".
     Looting,
+    /// Weapons taken or made harmless: "defused", "weapons cache", "confiscated", "shot down", "intercepted".
     WeaponsSeized,
+    /// Setting up a base, headquarters, camp or checkpoint.
     Base,
+    /// An agreement: "signed", "ceasefire", "truce", "peace deal", "prisoner exchange".
     Agreement,
+    /// Handing over or leaving territory: "handed over", "withdrew from", "pulled out of".
     Transfer,
     /// Deployments, curfews, border closures, alerts, advances.
     GroupChange,
+    /// Earthquakes, floods, storms, wildfires, landslides, droughts, epidemics ([`EventClass::NaturalDisaster`]).
     NaturalDisaster,
+    /// Accidents: "crash", "derailed", "collapsed", "capsized", "gas leak", "stampede"
+    /// ([`EventClass::ManMadeDisaster`]).
     ManMadeDisaster,
+    /// Organised crime: "cartel", "drug trafficking", "smuggling", "extortion" ([`EventClass::OrganizedCrime`]).
     Crime,
+    /// Diplomacy: "visit", "talks", "phone call", "summit", "envoy" ([`EventClass::Diplomacy`]).
     Diplomacy,
+    /// Something said: "said", "condemned", "warned", "accused", "denied" ([`EventClass::Statement`]).
     Statement,
     /// Context only: an armed party as the target ("positions", "soldiers").
     ArmedTarget,
@@ -221,9 +244,13 @@ fn matcher() -> &'static Matcher {
 /// written (lower case).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
+    /// Byte offset of the cue's start in the text given.
     pub start: usize,
+    /// Byte offset after the cue (exclusive); for a prefix cue ("attack*") the end of the word.
     pub end: usize,
+    /// What the cue says.
     pub cue: Cue,
+    /// The matched text, lower-cased (a letter whose lower case has another UTF-8 length is kept as written).
     pub text: String,
 }
 

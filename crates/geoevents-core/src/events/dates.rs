@@ -107,6 +107,7 @@ fn first_of_month_offset(d: Date, months: i32) -> Option<Date> {
     shifted.and_then(in_range)
 }
 
+/// English weekday names, capitalised as written in text, Monday first.
 pub const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 #[rustfmt::skip]
@@ -125,14 +126,18 @@ const MONTH_ABBR: [(&str, u32); 12] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Precision {
+    /// A single calendar day.
     Day,
     /// The ISO week, dated its Monday.
     Week,
+    /// A calendar month, dated its first day.
     Month,
+    /// A calendar year, dated 1 January.
     Year,
 }
 
 impl Precision {
+    /// The name as serialised: `day`, `week`, `month` or `year`.
     pub fn as_str(self) -> &'static str {
         match self {
             Precision::Day => "day",
@@ -165,6 +170,7 @@ pub enum PublishedProblem {
 /// The date relative expressions are resolved against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reference {
+    /// The reference day (a date in the text, or `published_at`'s local date).
     pub date: Date,
     /// True when found in the text (dateline) rather than in `published_at`.
     pub from_text: bool,
@@ -173,8 +179,12 @@ pub struct Reference {
 /// The date of one sentence's event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventDate {
+    /// The event's date; for week, month or year precision the first day of the period. `None` when no date was found.
     pub date: Option<Date>,
+    /// How precise `date` is; `None` exactly when `date` is.
     pub precision: Option<Precision>,
+    /// How the date was found ("explicit date", "yesterday", "publication date", "no date", ...): the event's
+    /// `date_rule`.
     pub rule: String,
 }
 
@@ -184,6 +194,8 @@ pub struct Publication {
     /// `published_at` in UTC (see [`Published::utc`]); null when absent,
     /// unparsable or out of range.
     pub utc: Option<String>,
+    /// The day relative expressions count from; `None` when there is neither a usable `published_at` nor a date near
+    /// the start of the text.
     pub reference: Option<Reference>,
     /// Set when `published_at` was given but gave no date: said in the
     /// event's `date_rule` when the fallback is used.

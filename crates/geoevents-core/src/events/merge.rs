@@ -26,16 +26,27 @@ pub const CITY_MERGE_KM: f64 = 10.0;
 /// What merging needs of one event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MergeKey {
+    /// The event's id ([`Event::id`]).
     pub event_id: String,
+    /// The document it comes from: events of one document are never merged with each other.
     pub doc_id: String,
+    /// Only events of the same class merge.
     pub class: EventClass,
+    /// The event's date; `None` when it has none or it does not parse as `YYYY-MM-DD` (such events never merge). Dates
+    /// merge when at most one day apart.
     pub date: Option<NaiveDate>,
+    /// The gazetteer id of the event's place.
     pub place_id: String,
+    /// Latitude of the place, WGS 84 degrees.
     pub lat: f64,
+    /// Longitude of the place, WGS 84 degrees.
     pub lon: f64,
+    /// What the point stands for: city and site points merge within [`CITY_MERGE_KM`], others only with the same
+    /// `place_id`.
     pub precision: GeoPrecision,
     /// Who published it: `source_name`, else the URL's host, else the document id.
     pub source: String,
+    /// The article's URL, if known.
     pub url: Option<String>,
     /// `published_at` (UTC), else the event date.
     pub reported: Option<String>,
@@ -69,11 +80,15 @@ pub struct MergedEvent {
     pub id: String,
     /// Member event ids, sorted.
     pub members: Vec<String>,
+    /// Distinct documents among the members (at least 1).
     pub num_articles: usize,
+    /// Distinct sources among the members ([`MergeKey::source`]).
     pub num_sources: usize,
     /// Distinct, sorted.
     pub source_urls: Vec<String>,
+    /// The smallest [`MergeKey::reported`] of the members (strings compared as text); `None` when none has one.
     pub first_reported: Option<String>,
+    /// The largest [`MergeKey::reported`] of the members; `None` when none has one.
     pub last_reported: Option<String>,
 }
 

@@ -63,11 +63,17 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GeoPrecision {
+    /// A continent (gazetteer kind `continent`).
     Continent,
+    /// A country or dependent territory: the point stands for the whole country.
     Country,
+    /// A named region that is not an administrative unit (gazetteer kind `region`).
     Region,
+    /// A first-level subdivision (governorate, province, state).
     Admin1,
+    /// A second-level subdivision (district, county).
     Admin2,
+    /// A populated place, from city to village or neighbourhood.
     City,
     /// A natural feature: a sea, river, mountain range.
     Physical,
@@ -78,6 +84,8 @@ pub enum GeoPrecision {
 }
 
 impl GeoPrecision {
+    /// The precision of a point at a place of this gazetteer kind (`Kind::Other` gives [`GeoPrecision::Site`]); never
+    /// [`GeoPrecision::None`].
     pub fn of(kind: Kind) -> GeoPrecision {
         match kind {
             Kind::Continent => GeoPrecision::Continent,
@@ -114,9 +122,11 @@ pub struct MentionedPlace {
     pub name: String,
     /// The gazetteer id; null when unresolved.
     pub place_id: Option<String>,
+    /// The place's part in the clause: agent, origin, topic, source, organisation, container, goal or other.
     pub relation: Relation,
     /// Code point offsets in the document text, end exclusive.
     pub char_start: usize,
+    /// End of the mention, exclusive (code points).
     pub char_end: usize,
 }
 
@@ -125,6 +135,7 @@ pub struct MentionedPlace {
 pub struct Event {
     /// Deterministic: see [`id`].
     pub id: String,
+    /// The id of the document the event comes from (`Document::id`).
     pub doc_id: String,
     /// `YYYY-MM-DD`; for week/month/year precision the first day of the
     /// period (weeks start on Monday). Null when there is no date at all.
@@ -145,6 +156,8 @@ pub struct Event {
     pub acled_sub_event_type: Option<AcledSubEventType>,
     /// The cue words that gave the type, lower case, in clause order.
     pub event_type_cues: Vec<String>,
+    /// Whether the text says it happened (`reported`) or is planned, threatened, hypothetical or denied; only
+    /// `reported` is drawn by default.
     pub modality: Modality,
     /// Deaths the text reports; 0 when it says none died, null when it says nothing.
     pub fatalities: Option<u32>,
@@ -175,9 +188,11 @@ pub struct Event {
     /// Code point offsets of the location mention in the document text, end
     /// exclusive; null without one.
     pub char_start: Option<usize>,
+    /// End of the location mention, exclusive (code points); null without one.
     pub char_end: Option<usize>,
     /// Code point offsets of the sentence in the document text, end exclusive.
     pub sentence_char_start: usize,
+    /// End of the sentence, exclusive (code points).
     pub sentence_char_end: usize,
     /// The other places the clause names, with their relation to it.
     pub mentioned_places: Vec<MentionedPlace>,
@@ -186,8 +201,11 @@ pub struct Event {
     /// is the representative); null otherwise.
     #[serde(default)]
     pub merged_into: Option<String>,
+    /// The article's URL, from the document; null when unknown.
     pub source_url: Option<String>,
+    /// Who published the article (feed or site name); null when unknown.
     pub source_name: Option<String>,
+    /// The article's title; null when it has none.
     pub title: Option<String>,
     /// The sentence, whitespace collapsed, at most 280 characters (cut at a
     /// word boundary and ended with "…").
@@ -206,6 +224,7 @@ impl Event {
         self.place.is_some() && modalities.contains(&self.modality)
     }
 
+    /// The event class with its ACLED sub-event type (`None` for the news classes), as one value.
     pub fn kind(&self) -> EventKind {
         EventKind { class: self.event_class, sub_event_type: self.acled_sub_event_type }
     }
@@ -499,18 +518,25 @@ pub struct Trace {
 pub struct MentionTrace {
     /// The clause's number in the document (0-based, text order).
     pub clause: usize,
+    /// Start of the mention (code points).
     pub char_start: usize,
+    /// End of the mention, exclusive (code points).
     pub char_end: usize,
+    /// Latitude of the mention's resolved place, WGS 84 degrees.
     pub lat: f64,
+    /// Longitude of the mention's resolved place, WGS 84 degrees.
     pub lon: f64,
     /// In the order of [`model::features::LOCATION_FEATURES`].
     pub features: Vec<f32>,
+    /// The location model's probability (0 to 1) that the event happened at this mention; chosen when at or above the
+    /// model's threshold.
     pub probability: f64,
 }
 
 /// A clause's sub-event features.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClauseTrace {
+    /// The clause's number in the document (0-based, text order), as in [`MentionTrace::clause`].
     pub clause: usize,
     /// The rules' sub-event type, as ACLED spells it.
     pub rule: String,

@@ -35,6 +35,7 @@ pub enum Modality {
 }
 
 impl Modality {
+    /// The name as serialised, lower case (`reported`, `planned`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             Modality::Reported => "reported",

@@ -7,21 +7,30 @@ use serde::{Deserialize, Serialize};
 /// ACLED's event types, serialised exactly as ACLED writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AcledEventType {
+    /// "Battles": a violent clash between two organised armed groups.
     #[serde(rename = "Battles")]
     Battles,
+    /// "Explosions/Remote violence": shelling, air or drone strikes, bombs, IEDs: violence the target cannot answer on
+    /// the spot.
     #[serde(rename = "Explosions/Remote violence")]
     ExplosionsRemoteViolence,
+    /// "Violence against civilians": an armed group deliberately harming unarmed non-combatants.
     #[serde(rename = "Violence against civilians")]
     ViolenceAgainstCivilians,
+    /// "Protests": a public demonstration whose participants are not violent.
     #[serde(rename = "Protests")]
     Protests,
+    /// "Riots": demonstrators or a mob acting violently or destructively.
     #[serde(rename = "Riots")]
     Riots,
+    /// "Strategic developments": non-violent acts that matter to a conflict (agreements, arrests, troop movements,
+    /// looting, seizures of bases).
     #[serde(rename = "Strategic developments")]
     StrategicDevelopments,
 }
 
 impl AcledEventType {
+    /// The name exactly as ACLED spells it, the same string as serialised.
     pub fn as_str(self) -> &'static str {
         match self {
             AcledEventType::Battles => "Battles",
@@ -39,13 +48,19 @@ macro_rules! sub_event_types {
         /// ACLED's sub-event types, serialised exactly as ACLED writes them.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum AcledSubEventType {
-            $(#[serde(rename = $name)] $variant,)*
+            $(
+                #[doc = concat!("ACLED's \"", $name, "\", of [`AcledEventType::", stringify!($parent), "`].")]
+                #[serde(rename = $name)]
+                $variant,
+            )*
         }
 
         impl AcledSubEventType {
             /// Every sub-event type, in the codebook's order.
             pub const ALL: &'static [AcledSubEventType] = &[$(AcledSubEventType::$variant,)*];
 
+            /// The name exactly as ACLED spells it (`"Shelling/artillery/missile attack"`), the same string as
+            /// serialised.
             pub fn as_str(self) -> &'static str {
                 match self { $(AcledSubEventType::$variant => $name,)* }
             }
@@ -93,11 +108,17 @@ sub_event_types! {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventClass {
+    /// ACLED's "Battles" ([`AcledEventType::Battles`]).
     Battles,
+    /// ACLED's "Explosions/Remote violence".
     ExplosionsRemoteViolence,
+    /// ACLED's "Violence against civilians".
     ViolenceAgainstCivilians,
+    /// ACLED's "Protests".
     Protests,
+    /// ACLED's "Riots".
     Riots,
+    /// ACLED's "Strategic developments".
     StrategicDevelopments,
     /// Earthquakes, floods, storms, wildfires, landslides, droughts, epidemics.
     NaturalDisaster,
@@ -128,6 +149,7 @@ impl EventClass {
         EventClass::Statement,
     ];
 
+    /// The snake-case name, the same string as serialised (`explosions_remote_violence`).
     pub fn as_str(self) -> &'static str {
         match self {
             EventClass::Battles => "battles",
@@ -202,19 +224,24 @@ impl std::fmt::Display for EventClass {
 /// What an event is: its class, and for the ACLED classes the ACLED types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventKind {
+    /// The class; for an ACLED class it is the event type of `sub_event_type`.
     pub class: EventClass,
+    /// ACLED's sub-event type; `None` for the news classes.
     pub sub_event_type: Option<AcledSubEventType>,
 }
 
 impl EventKind {
+    /// The kind of an ACLED sub-event type, with its event type's class.
     pub fn acled(sub: AcledSubEventType) -> EventKind {
         EventKind { class: EventClass::of_acled(sub.event_type()), sub_event_type: Some(sub) }
     }
 
+    /// A kind without an ACLED sub-event type; meant for the five news classes.
     pub fn other(class: EventClass) -> EventKind {
         EventKind { class, sub_event_type: None }
     }
 
+    /// The ACLED event type of the sub-event type; `None` for the news classes.
     pub fn acled_event_type(self) -> Option<AcledEventType> {
         self.sub_event_type.map(AcledSubEventType::event_type)
     }

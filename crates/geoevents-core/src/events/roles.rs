@@ -57,6 +57,7 @@ pub enum Relation {
 }
 
 impl Relation {
+    /// The name as serialised, lower case (`location`, `agent`, ...), as in `mentioned_places[].relation`.
     pub fn as_str(self) -> &'static str {
         match self {
             Relation::Location => "location",
@@ -75,8 +76,11 @@ impl Relation {
 /// A mention as the role reader sees it: byte offsets into the sentence.
 #[derive(Debug, Clone, Copy)]
 pub struct RoleMention {
+    /// Byte offset of the mention's start in the sentence.
     pub start: usize,
+    /// Byte offset after the mention (exclusive) in the sentence.
     pub end: usize,
+    /// How the place is named (place, demonym, metonym, embedded).
     pub mention_type: MentionType,
     /// The resolved place's kind; `None` when unresolved.
     pub kind: Option<Kind>,

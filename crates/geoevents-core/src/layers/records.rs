@@ -23,7 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// One document's results, as the layers need them.
 pub struct DocumentResult<'a> {
+    /// Every place mention of the document, resolved or not ([`Toponym::place`] is `None` when unresolved).
     pub toponyms: &'a [Toponym],
+    /// Every event of the document, drawn or not; the layers filter them.
     pub events: &'a [Event],
 }
 
@@ -66,42 +68,84 @@ impl<'a> DateRange<'a> {
 /// One drawn event: a row of the `events` layer (feature id: the event id).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventRow {
+    /// `YYYY-MM-DD`: day of the event (first day of the week, month or year for coarser precisions);
+    /// `None` when the text gives no date and there is no publication date.
     pub event_date: Option<String>,
+    /// Day, week, month or year; `None` with `event_date`.
     pub date_precision: Option<Precision>,
+    /// How `event_date` was found ("explicit date", "yesterday", "publication date", "no date", ...).
     pub date_rule: String,
+    /// Publication time of the article, UTC (`...T00:00:00Z` for a bare date); `None` when absent or unparsable.
     pub published_at: Option<String>,
+    /// ACLED's six event types in snake case (`battles`, `explosions_remote_violence`, `violence_against_civilians`,
+    /// `protests`, `riots`, `strategic_developments`) or a news class: `natural_disaster`, `man_made_disaster`,
+    /// `diplomacy`, `organized_crime`, `statement`. The QML and the web page give each class one fixed colour (README,
+    /// "Events").
     pub event_class: EventClass,
+    /// ACLED's event type, spelled as ACLED ("Explosions/Remote violence"); `None` for the news classes.
     pub acled_event_type: Option<AcledEventType>,
+    /// ACLED's sub-event type, spelled as ACLED ("Shelling/artillery/missile attack"); `None` for the news
+    /// classes.
     pub acled_sub_event_type: Option<AcledSubEventType>,
+    /// The trigger words that gave the class, separated by '; '.
     pub event_type_cues: String,
+    /// `reported` (happened), `planned`, `threatened`, `hypothetical` or `denied`; only `reported` is drawn unless
+    /// `--draw` / `draw = [...]` says more.
     pub modality: Modality,
+    /// Deaths the text reports; 0 when it says none died; `None` (an empty cell) when it says nothing.
     pub fatalities: Option<u32>,
+    /// Who acted, as written; `None` when the clause names nobody.
     pub actor1: Option<String>,
+    /// On whom, as written; `None` when nobody is named.
     pub actor2: Option<String>,
+    /// Allies named with actor1 ("led by", "backed by"), separated by '; '; empty when none.
     pub assoc_actor: String,
+    /// Every actor the sentence names, separated by '; '; empty when none.
     pub actors: String,
+    /// The gazetteer's name of the place.
     pub place_name: String,
+    /// The place as written; `None` when the event has no location mention.
     pub mention_text: Option<String>,
+    /// `geonames:<id>`, `region:<slug>` or `ne:<ISO 3166-2>`.
     pub gazetteer_id: String,
+    /// GeoNames feature code.
     pub feature_code: String,
+    /// Continent, country, region, admin1, admin2, city, ...: the gazetteer kind of the place.
     pub kind: Kind,
+    /// ISO 3166-1 alpha-2 (not FIPS); `None` for places that span countries.
     pub country_code: Option<String>,
+    /// GeoNames admin1 key, e.g. `SY.09`; `None` when the place is in no first-level region.
     pub admin1_code: Option<String>,
+    /// What the point stands for: country, admin1, city, ...
     pub geo_precision: GeoPrecision,
+    /// True when the point stands for a whole area.
     pub is_centroid: bool,
+    /// Estimated probability (0 to 1) that the place is right.
     #[serde(serialize_with = "finite")]
     pub confidence: f64,
+    /// Code point offset of the mention in the article text; `None` without a location mention.
     pub char_start: Option<usize>,
+    /// Code point offset after the mention (end exclusive); `None` without a location mention.
     pub char_end: Option<usize>,
+    /// The article's id.
     pub doc_id: String,
+    /// The article's title; `None` when it has none.
     pub title: Option<String>,
+    /// The article's URL; `None` when unknown.
     pub source_url: Option<String>,
+    /// Who published it; `None` when unknown.
     pub source_name: Option<String>,
+    /// The sentence, whitespace collapsed, at most 280 characters ([`crate::events::SNIPPET_MAX`]).
     pub snippet: String,
+    /// Articles reporting the (merged) event; 1 when not merged.
     pub num_articles: usize,
+    /// Distinct sources among them (`source_name`, else the URL's host).
     pub num_sources: usize,
+    /// The articles' URLs, sorted, separated by ' '.
     pub source_urls: String,
+    /// The earliest `published_at` (else `event_date`) of those articles; `None` when none has either.
     pub first_reported: Option<String>,
+    /// The latest `published_at` (else `event_date`) of those articles; `None` when none has either.
     pub last_reported: Option<String>,
 }
 
@@ -218,16 +262,27 @@ pub fn events_layer_drawing(docs: &[DocumentResult<'_>], modalities: &[Modality]
 /// gazetteer id).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlaceRow {
+    /// The gazetteer's name of the place.
     pub place_name: String,
+    /// `geonames:<id>`, `region:<slug>` or `ne:<ISO 3166-2>`.
     pub gazetteer_id: String,
+    /// Continent, country, region, admin1, admin2, city, ...: the gazetteer kind of the place.
     pub kind: Kind,
+    /// GeoNames feature code.
     pub feature_code: String,
+    /// ISO 3166-1 alpha-2 (not FIPS); `None` for places that span countries.
     pub country_code: Option<String>,
+    /// GeoNames admin1 key (`SY.09`); `None` when the place is in no first-level region.
     pub admin1_code: Option<String>,
+    /// Resolved mentions of the place, all mention types.
     pub mention_count: u64,
+    /// Events drawn at the place.
     pub event_count: u64,
+    /// Earliest `event_date` of the events drawn there; `None` when none is dated.
     pub first_event_date: Option<String>,
+    /// Latest `event_date` of the events drawn there; `None` when none is dated.
     pub last_event_date: Option<String>,
+    /// The event classes (`event_class`) seen there, sorted, separated by '; '; empty without events.
     pub event_types: String,
 }
 
@@ -302,15 +357,25 @@ pub fn places_layer(docs: &[DocumentResult<'_>]) -> Layer<PlaceRow> {
 /// `areas` layer (feature id: the gazetteer id).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AreaRow {
+    /// Name of the country or first-level region.
     pub area_name: String,
+    /// `geonames:<id>` (or `region:<slug>`, `ne:<ISO 3166-2>`).
     pub gazetteer_id: String,
+    /// `country` or `admin1`: areas are built only from countries and first-level regions.
     pub kind: Kind,
+    /// ISO 3166-1 alpha-2: the country, or the country the region is in.
     pub country_code: String,
+    /// GeoNames admin1 key (`SY.09`), for first-level regions; `None` for countries.
     pub admin1_code: Option<String>,
+    /// Mentions of the area itself.
     pub mention_count: u64,
+    /// Resolved mentions of anything in the area, itself included.
     pub place_mention_count: u64,
+    /// Events drawn inside the area.
     pub event_count: u64,
+    /// Earliest `event_date` inside the area; `None` when no drawn event inside is dated.
     pub first_event_date: Option<String>,
+    /// Latest `event_date` inside the area; `None` when no drawn event inside is dated.
     pub last_event_date: Option<String>,
 }
 

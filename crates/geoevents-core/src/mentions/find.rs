@@ -16,6 +16,7 @@ pub const MAX_WORDS: usize = 7;
 pub struct NameMatch {
     /// Token range `[first, last)`.
     pub first: usize,
+    /// End of the token range (exclusive): the token after the name's last word.
     pub last: usize,
     /// The folded key that matched.
     pub key: String,
@@ -113,6 +114,8 @@ impl WordCache {
     }
 }
 
+/// The gazetteer names in `toks`, in text order, not overlapping: from left to right, the longest run of at
+/// most [`MAX_WORDS`] words that is a name, then on after it.
 pub fn find_names(store: &Store, toks: &Tokens) -> Vec<NameMatch> {
     WORD_CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();

@@ -78,10 +78,13 @@ pub struct Cues {
 pub struct Mention {
     /// Byte span in the text, end exclusive.
     pub start: usize,
+    /// Byte offset after the name in the text (exclusive).
     pub end: usize,
     /// The folded key and its name index value.
     pub key: String,
+    /// The name index value for `key` (decode with `Store::postings_of`); 0 for an unlisted place.
     pub value: u64,
+    /// What the words around the name say about it.
     pub cues: Cues,
     /// The name continues ", X" with a name found right after (containment: "Bangor, Maine").
     pub followed_by_comma_name: Option<usize>,
@@ -98,6 +101,7 @@ pub struct Mention {
     /// Index of the sentence (see [`split_sentences`]) and of the paragraph
     /// (text between line breaks) the mention is in.
     pub sentence: u32,
+    /// Index of the paragraph, 0-based: the number of line breaks (`\n`) in the text before the mention.
     pub paragraph: u32,
     /// Set for a place the gazetteer does not list (`value` is then 0): why it is taken for a place.
     pub unlisted: Option<&'static str>,

@@ -32,6 +32,7 @@ pub enum PlaceNoun {
 /// A statement about the name at a mention.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
+    /// The sort of place the statement says the name is.
     pub noun: PlaceNoun,
     /// Byte offset where the statement's description starts (after "is"):
     /// the places named from there to the end of the sentence are related

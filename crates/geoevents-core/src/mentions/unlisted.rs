@@ -14,8 +14,11 @@ pub const BY_STATEMENT: &str = "not in the gazetteer; a place by what the text s
 
 /// A run of words `[first, last)` taken for an unlisted place, and why.
 pub struct Unlisted {
+    /// Index of the first token of the name.
     pub first: usize,
+    /// Index of the token after the name's last word (exclusive).
     pub last: usize,
+    /// Why it is taken for a place, for the toponym's `reasons` ("not in the gazetteer; ...").
     pub reason: &'static str,
 }
 
@@ -54,6 +57,8 @@ fn namelike(toks: &Tokens, i: usize) -> bool {
         && !is_organisation_word(k)
 }
 
+/// Names of one to three capitalised words, not covered by `matches`, that the words around them mark as places the
+/// gazetteer does not list ("the village of X", "X district").
 pub fn find_unlisted(toks: &Tokens, text: &str, matches: &[NameMatch]) -> Vec<Unlisted> {
     let t = &toks.tokens;
     let mut covered = vec![false; t.len()];

@@ -13,6 +13,7 @@ use crate::mentions::Mention;
 /// Why a mention is not a place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {
+    /// Why, in words; a verdict that is not soft becomes a [`super::context::Rejection`] with this reason.
     pub reason: &'static str,
     /// A statement about the name ("X is a town") or its containment overrules a soft verdict.
     pub soft: bool,

@@ -11,7 +11,9 @@ use rustc_hash::FxHashMap as HashMap;
 /// One place a mention may mean, with its score so far.
 #[derive(Debug, Clone)]
 pub struct Cand {
+    /// The gazetteer place.
     pub place: Place<'static>,
+    /// How the mention's name belongs to the place (main, alternate, shortened, demonym).
     pub name_kind: NameKind,
     /// The context-free score (see `prior.rs`), adjusted for the cues.
     pub prior: f64,

@@ -54,7 +54,9 @@ pub const PLACE_WITHIN_KM: f64 = 100.0;
 /// A place that contains a mention or lies near it, and how the text says so.
 #[derive(Debug, Clone)]
 pub struct Container {
+    /// The containing or nearby place.
     pub place: Place<'static>,
+    /// How the text relates it to the mention.
     pub how: Containment,
     /// For [`Containment::Distance`]: the distance the text gives, km.
     pub km: Option<f64>,
@@ -128,6 +130,7 @@ pub fn inside(p: &Place<'_>, container: &Place<'_>) -> bool {
 
 /// A document as containment sees it, one entry per mention.
 pub struct Reading<'a> {
+    /// The document's mentions, in text order; the other slices have one entry per mention.
     pub mentions: &'a [Mention],
     /// The chosen place, None when not (yet) a place.
     pub chosen: &'a [Option<Place<'static>>],

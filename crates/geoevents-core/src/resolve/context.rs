@@ -48,6 +48,7 @@ pub enum MentionType {
 }
 
 impl MentionType {
+    /// The name as serialised, lower case (`place`, `demonym`, `metonym`, `embedded`).
     pub fn as_str(self) -> &'static str {
         match self {
             MentionType::Place => "place",
@@ -61,20 +62,26 @@ impl MentionType {
 /// The outcome for one mention.
 #[derive(Debug, Clone)]
 pub struct Resolution {
+    /// Index of the mention in the document's mention list.
     pub mention: usize,
     /// None: a place name that matched no acceptable place (reported with null coordinates).
     pub place: Option<Place<'static>>,
+    /// How the mention's name belongs to the place.
     pub name_kind: NameKind,
+    /// How the name is used (place, demonym, metonym, embedded).
     pub mention_type: MentionType,
     /// Estimated probability that the place is right (see `confidence`).
     pub confidence: f64,
+    /// Why this place was chosen (or none), in words; they become the toponym's `reasons`.
     pub reasons: Vec<String>,
 }
 
 /// A mention judged not to be a place, with why.
 #[derive(Debug, Clone)]
 pub struct Rejection {
+    /// Index of the mention in the document's mention list.
     pub mention: usize,
+    /// Why it is not a place.
     pub reason: &'static str,
 }
 

@@ -24,6 +24,8 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Adds weight `w` for the country with ISO 3166-1 alpha-2 code `cc`, from evidence source `source` (see
+    /// [`sources`]); an empty code adds nothing.
     pub fn add_country(&mut self, cc: &'static str, source: usize, w: f64) {
         if !cc.is_empty() {
             *self.country_total.entry(cc).or_default() += w;
@@ -31,6 +33,8 @@ impl Evidence {
             self.all_countries += w;
         }
     }
+    /// Adds one for the first-level region with GeoNames admin1 key `code` (`SY.09`), from evidence source `source`; an
+    /// empty key adds nothing.
     pub fn add_admin1(&mut self, code: &'static str, source: usize) {
         if !code.is_empty() {
             *self.admin1_total.entry(code).or_default() += 1;

@@ -6,10 +6,12 @@ use crate::gazetteer::Kind;
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// A country or place a document is about, with how often it is mentioned.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FocusItem {
     /// ISO 3166-1 alpha-2 for countries, the gazetteer id for places.
     pub id: String,
+    /// The gazetteer's name; for a country only mentioned through places inside it, its ISO code.
     pub name: String,
     /// Mentions that point at it (for a country: every mention inside it).
     pub mentions: u32,
@@ -17,6 +19,7 @@ pub struct FocusItem {
     pub share: f64,
 }
 
+/// What a document is about: its most mentioned countries and places.
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
 pub struct Focus {
     /// At most three countries, most mentioned first.

@@ -8,15 +8,21 @@ use crate::text::fold::fold;
 /// One way a name may be read: a place and how well it fits.
 #[derive(Debug, Clone)]
 pub struct Candidate {
+    /// The gazetteer place.
     pub place: Place<'static>,
+    /// How the matched name belongs to the place (main, alternate, shortened, demonym).
     pub name_kind: NameKind,
+    /// How the query met the name: exact, alternate or fuzzy.
     pub match_type: MatchType,
+    /// The rank score, at most 1: the context-free prior (`prior.rs`), raised when the name asks for an area it is, or
+    /// for a seat or large city over a region of its name; in `within` queries, blended with the area's score.
     pub score: f64,
     /// Why it ranks where it does, most important first.
     pub reasons: Vec<&'static str>,
 }
 
 impl Candidate {
+    /// True when the name matched is a demonym or adjective ("Syrian" for Syria).
     pub fn is_demonym(&self) -> bool {
         self.name_kind == NameKind::Demonym
     }
@@ -33,7 +39,9 @@ pub struct Query<'a> {
     /// A place the answer must lie in: a country, region or district by any
     /// of its names or codes ("Texas", "MO", "Syria").
     pub within: Option<&'a str>,
+    /// Only places of this kind; `None` for any kind.
     pub kind: Option<Kind>,
+    /// The most candidates returned; 0 is taken as 1.
     pub limit: usize,
     /// Try edit-distance matches when nothing matches exactly.
     pub fuzzy: bool,

@@ -5,6 +5,7 @@
 use crate::gazetteer::{Kind, Place};
 use crate::mentions::Mention;
 
+/// Words right after a place name that make it stand for its government ("Damascus said"); lower case.
 pub const METONYM_VERBS: &[&str] = &[
     "said",
     "says",
@@ -53,6 +54,7 @@ pub const METONYM_VERBS: &[&str] = &[
     "objected",
     "believes",
 ];
+/// Words ending right before a place name that make it stand for its government ("allies of Tehran"); lower case.
 pub const METONYM_BEFORE: &[&str] = &[
     "allies of",
     "ally of",

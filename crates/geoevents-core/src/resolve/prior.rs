@@ -24,6 +24,7 @@ pub enum MatchType {
 }
 
 impl MatchType {
+    /// The name as written in `geocode` output (`exact`, `alternate`, `fuzzy`).
     pub fn as_str(self) -> &'static str {
         match self {
             MatchType::Exact => "exact",

@@ -131,6 +131,7 @@ impl SourcePriors {
         self.by_source.len()
     }
 
+    /// True when no source has been seen.
     pub fn is_empty(&self) -> bool {
         self.by_source.is_empty()
     }

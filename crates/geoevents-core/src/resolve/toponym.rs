@@ -14,18 +14,22 @@ pub struct Toponym {
     /// Unicode code point offsets into the document text, end exclusive
     /// (Python's `text[start:end]` is the mention).
     pub start: usize,
+    /// End of the mention in code points (exclusive).
     pub end: usize,
     /// UTF-8 byte offsets, end exclusive.
     pub byte_start: usize,
+    /// End of the mention in UTF-8 bytes (exclusive).
     pub byte_end: usize,
     /// The text as written.
     pub name: String,
     /// The place it means; null for a place the gazetteer lacks.
     pub place: Option<PlaceRef>,
+    /// How the name is used: `place`, `demonym`, `metonym` or `embedded`.
     pub mention_type: MentionType,
     /// Estimated probability that `place` is right (calibrated on the
     /// development corpora; see the README, "Confidence"). 0 when unresolved.
     pub confidence: f64,
+    /// Why the place was chosen (or the name left unresolved), in words.
     pub reasons: Vec<String>,
 }
 

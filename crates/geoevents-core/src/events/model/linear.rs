@@ -31,6 +31,7 @@ impl Linear {
         Linear { classes: Vec::new(), bias: Vec::new(), weights: FxHashMap::default() }
     }
 
+    /// The class names, in the file's order (a class's index in weights and biases); empty for [`Linear::empty`].
     pub fn classes(&self) -> &[String] {
         &self.classes
     }

@@ -26,12 +26,35 @@ use std::sync::OnceLock;
 /// A model file that cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
+    /// A line of a model file is not in the model's text format.
     #[error("event model {model}, line {line}: {message}")]
-    Parse { model: String, line: usize, message: String },
+    Parse {
+        /// The model's file name ([`LOCATION_FILE`] or [`SUB_EVENT_FILE`]).
+        model: String,
+        /// The line number, 1-based.
+        line: usize,
+        /// What is wrong with the line.
+        message: String,
+    },
+    /// A model file in `--event-models DIR` could not be read.
     #[error("event model {}: {source}", path.display())]
-    Io { path: std::path::PathBuf, source: std::io::Error },
+    Io {
+        /// The file's path inside DIR.
+        path: std::path::PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// A model was trained on a different feature set than this build computes.
     #[error("event model {model}: reads {found} features, this build computes {expected}")]
-    Features { model: String, found: usize, expected: usize },
+    Features {
+        /// The model's file name.
+        model: String,
+        /// The number of features the file's model reads.
+        found: usize,
+        /// The number of features this build's feature functions produce.
+        expected: usize,
+    },
+    /// [`use_models`] was called after the models were first used, or a second time.
     #[error("the event models are already in use: set them before the first extraction")]
     AlreadySet,
 }
@@ -39,12 +62,15 @@ pub enum ModelError {
 /// The event stage's models.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Models {
+    /// Boosted trees: the probability (0 to 1) that a place mention is where its clause's action happened.
     pub location: trees::Trees,
+    /// Logistic regression: ACLED's sub-event type of a clause the rules typed as an ACLED event type.
     pub sub_event: linear::Linear,
 }
 
-/// The file names, inside this folder and in `--event-models DIR`.
+/// The location model's file name, inside this folder and in `--event-models DIR`.
 pub const LOCATION_FILE: &str = "location.model";
+/// The sub-event model's file name, inside this folder and in `--event-models DIR`.
 pub const SUB_EVENT_FILE: &str = "sub_event.model";
 
 const LOCATION_TEXT: &str = include_str!("location.model");
